@@ -1,0 +1,32 @@
+"""The public entry points: ``simulate`` one scenario, ``compare`` two with common random numbers."""
+
+from __future__ import annotations
+
+from minsheng_insure.engine.runner import Progress, run_replications
+from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.events import event_frame
+from minsheng_insure.results.result import SimulationResult
+from minsheng_insure.scenario.schema import Scenario
+
+
+def simulate(
+    scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1, progress: Progress | None = None
+) -> SimulationResult:
+    """Run ``replications`` independent replications of ``scenario``.
+
+    Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(r, stage))`` streams, so the same
+    seed gives the same event log on any number of ``workers`` (processes).
+    """
+    columns = run_replications(scenario, replications, seed, workers, progress)
+    return SimulationResult(scenario, seed, replications, event_frame(columns, scenario))
+
+
+def compare(
+    baseline: Scenario, scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Run both scenarios with the same seed (common random numbers) and pair their replications."""
+    return Comparison(
+        simulate(baseline, replications, seed, workers, progress),
+        simulate(scenario, replications, seed, workers, progress),
+    )

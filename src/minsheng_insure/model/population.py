@@ -1,0 +1,101 @@
+"""Stage 1, the population (户籍/村): townships, villages and households with their assets.
+
+Households are rows of numpy arrays, never Python objects: a county of 340,000 households with
+seven asset classes is a few megabytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from minsheng_insure.model.distributions import Distribution, Fixed
+from minsheng_insure.model.params import Params, Probability
+
+
+class AssetClass(Params):
+    """One class of household property (农机具, 大牲畜, 房屋, 粮食, 树木, 交通工具, 家庭财产)."""
+
+    ownership_share: Probability = Field(description="Share of households that own this asset class.")
+    value_yuan: Distribution = Field(description="Value of one household's holding, yuan.")
+
+
+class PopulationParams(Params):
+    """The county: its administrative units, households and their assets (scenario key ``county``)."""
+
+    townships: int = Field(ge=1, description="Townships and subdistricts (乡镇/办事处).")
+    villages: int = Field(ge=1, description="Administrative villages (村).")
+    households: int = Field(ge=1, description="Households (户).")
+    auxiliary_officer_share: Probability = Field(
+        0.0, description="Share of villages with an auxiliary police officer (辅警, 一村一警)."
+    )
+    camera_coverage: Distribution = Field(
+        Fixed(value=0.0),
+        description="Per-village share of the village covered by cameras (天网工程), clipped to [0, 1].",
+    )
+    assets: dict[str, AssetClass] = Field(default_factory=dict, description="Asset classes by name.")
+
+    @model_validator(mode="after")
+    def _nested_units(self) -> PopulationParams:
+        if self.villages < self.townships:
+            raise ValueError(f"villages ({self.villages}) must be at least townships ({self.townships})")
+        if self.households < self.villages:
+            raise ValueError(f"households ({self.households}) must be at least villages ({self.villages})")
+        return self
+
+
+@dataclass(frozen=True)
+class Population:
+    """One replication's households as arrays (index = household id, village id, asset id)."""
+
+    village_township: np.ndarray
+    household_village: np.ndarray
+    asset_names: tuple[str, ...]
+    owns: np.ndarray
+    """bool, shape (assets, households)."""
+    asset_value_yuan: np.ndarray
+    """float32, shape (assets, households); the value of what a household owns, yuan."""
+    village_camera_coverage: np.ndarray
+    village_auxiliary_officer: np.ndarray
+    awareness_threshold: np.ndarray
+    """A household knows it is insured once the awareness share exceeds its threshold."""
+
+    @property
+    def households(self) -> int:
+        return self.household_village.size
+
+    def asset_index(self, name: str) -> int:
+        return self.asset_names.index(name)
+
+
+def build_population(params: PopulationParams, rng: np.random.Generator) -> Population:
+    """Draw one county: equal-sized administrative units, random asset holdings and values."""
+    n = params.households
+    village_township = (np.arange(params.villages) * params.townships // params.villages).astype(np.int32)
+    household_village = (np.arange(n, dtype=np.int64) * params.villages // n).astype(np.int32)
+
+    names = tuple(params.assets)
+    owns = np.empty((len(names), n), dtype=bool)
+    values = np.empty((len(names), n), dtype=np.float32)
+    for i, asset in enumerate(params.assets.values()):
+        owns[i] = rng.random(n) < asset.ownership_share
+        values[i] = asset.value_yuan.sample(rng, n)
+
+    # A random order of villages, cut at the share, keeps the officer villages nested when the
+    # share changes between scenarios (common random numbers).
+    officer_order = rng.permutation(params.villages)
+    auxiliary = np.zeros(params.villages, dtype=bool)
+    auxiliary[officer_order[: round(params.auxiliary_officer_share * params.villages)]] = True
+
+    return Population(
+        village_township=village_township,
+        household_village=household_village,
+        asset_names=names,
+        owns=owns,
+        asset_value_yuan=values,
+        village_camera_coverage=np.clip(params.camera_coverage.sample(rng, params.villages), 0.0, 1.0),
+        village_auxiliary_officer=auxiliary,
+        awareness_threshold=rng.random(n),
+    )

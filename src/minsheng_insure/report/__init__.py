@@ -1,0 +1,1 @@
+"""Presenting results: headline tables and output folders."""

@@ -1,0 +1,108 @@
+"""The scenario: what is simulated, composed of the parameter models each stage reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from minsheng_insure.model.incidents import CrimeType
+from minsheng_insure.model.insurance import InsuranceParams
+from minsheng_insure.model.params import Params, Positive
+from minsheng_insure.model.policing import InvestigationParams
+from minsheng_insure.model.population import PopulationParams
+from minsheng_insure.model.recovery import RecoveryParams
+from minsheng_insure.model.registration import RegistrationParams
+from minsheng_insure.model.reporting import ReportingParams
+from minsheng_insure.scenario.errors import ReferenceProblems
+
+
+class SimulationParams(Params):
+    """Time frame of a run (scenario key ``simulation``)."""
+
+    start_year: int = Field(2016, ge=1900, le=2200, description="Calendar year that day 0 (1 January) falls in.")
+    horizon_days: Positive = Field(365.0, description="Length of a run, days.")
+
+
+class Scenario(Params):
+    """A complete scenario: county, crime, police and scheme. Build it with ``load_scenario``."""
+
+    name: str = Field(description="Short name shown in tables.")
+    description: str = Field("", description="What the scenario represents.")
+    simulation: SimulationParams = Field(default_factory=SimulationParams)
+    county: PopulationParams
+    crime_types: dict[str, CrimeType] = Field(min_length=1)
+    reporting: ReportingParams
+    registration: RegistrationParams
+    investigation: InvestigationParams
+    recovery: RecoveryParams = Field(default_factory=RecoveryParams)
+    insurance: InsuranceParams = Field(default_factory=InsuranceParams)
+    provenance: dict[str, str] = Field(
+        default_factory=dict, description="Dotted parameter key -> source, or 'assumption: why'."
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        problems = _reference_problems(self)
+        if problems:
+            raise ReferenceProblems(problems)
+        return self
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A new validated scenario with dotted keys replaced, e.g. ``{"insurance.budget_yuan": 2e6}``."""
+        from minsheng_insure.scenario.loading import apply_overrides
+
+        return apply_overrides(self, overrides)
+
+    @property
+    def crime_type_names(self) -> tuple[str, ...]:
+        return tuple(self.crime_types)
+
+
+def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
+    """Keys that name crime types or asset classes the scenario does not define."""
+    types = set(s.crime_types)
+    assets = set(s.county.assets)
+    problems: list[tuple[str, str, str]] = []
+    for name, ct in s.crime_types.items():
+        if ct.asset is not None and ct.asset not in assets:
+            problems.append((f"crime_types.{name}.asset", f"unknown asset class '{ct.asset}'",
+                             f"use one of {sorted(assets)} (defined under county.assets) or leave it out"))
+    per_type = {
+        "reporting.intercept": s.reporting.intercept,
+        "registration.probability": s.registration.probability,
+        "investigation.effort_days": s.investigation.effort_days,
+        "investigation.clearance_probability": s.investigation.clearance_probability,
+    }
+    for key, table in per_type.items():
+        for missing in sorted(types - set(table)):
+            problems.append((f"{key}.{missing}", "missing value for this crime type",
+                             f"give every crime type a value under {key}"))
+        for unknown in sorted(set(table) - types):
+            problems.append((f"{key}.{unknown}", "unknown crime type",
+                             f"use one of {sorted(types)} (defined under crime_types)"))
+    for asset in sorted(set(s.insurance.coverage) - assets):
+        problems.append((f"insurance.coverage.{asset}", "unknown asset class",
+                         f"use one of {sorted(assets)} (defined under county.assets)"))
+    known = parameter_keys(s)
+    for key in sorted(s.provenance):
+        if not any(k == key or k.startswith(key + ".") for k in known):
+            problems.append((f"provenance.{key}", "names no parameter of this scenario",
+                             "use the dotted key of a parameter, e.g. insurance.budget_yuan"))
+    return problems
+
+
+def parameter_keys(scenario: Scenario) -> list[str]:
+    """Dotted keys of every numeric, boolean or text parameter (not name, description or provenance)."""
+    data = scenario.model_dump(exclude={"name", "description", "provenance"})
+    keys: list[str] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        else:
+            keys.append(prefix)
+
+    walk("", data)
+    return keys

@@ -1,0 +1,115 @@
+"""The ``minsheng`` command through its real entry point (a subprocess)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from minsheng_insure import load_scenario
+from minsheng_insure.scenario.loading import scenario_to_toml
+
+from factories import small_scenario
+
+MINSHENG = str(Path(sys.executable).parent / "minsheng")
+
+
+def minsheng(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("scenarios")
+    base = folder / "base.toml"
+    base.write_text(scenario_to_toml(small_scenario(**{"insurance.coverage": {}, "name": "base"})))
+    scheme = folder / "scheme.toml"
+    scheme.write_text('extends = "base.toml"\nname = "scheme"\n[insurance]\nbudget_yuan = 50000\n'
+                      '[insurance.coverage.goods]\ndeductible_yuan = 100\n')
+    return {"base": base, "scheme": scheme, "folder": folder}
+
+
+def test_run_prints_the_headline_and_writes_tables(files, tmp_path) -> None:
+    out = tmp_path / "run"
+    done = minsheng("run", str(files["scheme"]), "-n", "3", "--seed", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "reporting_rate" in done.stdout and "95% CI" in done.stdout
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
+    assert (summary.loc[summary["metric"] == "incidents", "n"] == 3).all()
+    assert (out / "summary_by_quarter.csv").exists() and (out / "metrics.csv").exists()
+    events = pd.read_parquet(out / "events.parquet")
+    assert set(events["replication"]) == {0, 1, 2}
+    # the resolved scenario reproduces the run exactly
+    again = tmp_path / "again"
+    done = minsheng("run", str(out / "scenario.resolved.toml"), "-n", "3", "--seed", "4", "--out", str(again))
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), pd.read_csv(again / "summary.csv"))
+    assert load_scenario(out / "scenario.resolved.toml") == load_scenario(files["scheme"])
+
+
+def test_compare_writes_paired_tables(files, tmp_path) -> None:
+    out = tmp_path / "cmp"
+    done = minsheng("compare", str(files["base"]), str(files["scheme"]), "-n", "3", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "common random numbers" in done.stdout
+    table = pd.read_csv(out / "comparison.csv").set_index("metric")
+    assert table.loc["incidents", "difference"] == 0
+    assert table.loc["reported", "difference"] > 0
+    assert (out / "baseline_summary.csv").exists() and (out / "scenario_events.parquet").exists()
+
+
+def test_set_overrides_a_parameter(files) -> None:
+    done = minsheng("run", str(files["scheme"]), "-n", "2", "--set", "insurance.budget_yuan=0")
+    assert done.returncode == 0, done.stderr
+    payout = [line for line in done.stdout.splitlines() if "payout_yuan" in line]
+    assert payout and " 0.00 " in payout[0]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["run", "missing.toml"], "missing.toml: file not found"),
+    (["run", "{scheme}", "--set", "insurance.budget_yuan=-1"], "override: insurance.budget_yuan"),
+    (["run", "{scheme}", "--set", "nonsense"], "not of the form key=value"),
+    (["run", "{scheme}", "-n", "0"], "replications"),
+    (["run", "{scheme}", "--bogus"], "No such option"),
+])
+def test_bad_input_is_one_clear_line_and_exit_2(files, args, message) -> None:
+    done = minsheng(*(a.format(scheme=files["scheme"]) for a in args))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_output_folder_is_never_overwritten_without_force(files, tmp_path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("planner's notes")
+    done = minsheng("run", str(files["scheme"]), "-n", "2", "--out", str(out))
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert (out / "keep.txt").read_text() == "planner's notes"
+    done = minsheng("run", str(files["scheme"]), "-n", "2", "--out", str(out), "--force")
+    assert done.returncode == 0, done.stderr
+    assert not (out / "keep.txt").exists() and (out / "summary.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_validate_reports_every_problem(files, tmp_path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'extends = "{files["base"].as_posix()}"\nname = "bad"\n[insurance]\nbudget_yuan = -1\n'
+                   'awareness_share = 2\n')
+    done = minsheng("validate", str(files["scheme"]), str(bad))
+    assert done.returncode == 2
+    assert f"ok: {files['scheme']}" in done.stdout
+    assert "insurance.budget_yuan" in done.stderr and "insurance.awareness_share" in done.stderr
+
+
+def test_schema_is_json_schema() -> None:
+    import json
+
+    done = minsheng("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert "insurance" in schema["properties"]
