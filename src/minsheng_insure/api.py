@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from minsheng_insure.engine.runner import Progress, run_replications
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.events import event_frame
+from minsheng_insure.results.events import event_frame, samaritan_frame, timeline_frame
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
@@ -17,8 +17,13 @@ def simulate(
     Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(r, stage))`` streams, so the same
     seed gives the same event log on any number of ``workers`` (processes).
     """
-    columns = run_replications(scenario, replications, seed, workers, progress)
-    return SimulationResult(scenario, seed, replications, event_frame(columns, scenario))
+    runs = run_replications(scenario, replications, seed, workers, progress)
+    return SimulationResult(
+        scenario, seed, replications,
+        events=event_frame([r["events"] for r in runs], scenario),
+        samaritan=samaritan_frame([r["samaritan"] for r in runs]),
+        timeline=timeline_frame([r["timeline"] for r in runs]),
+    )
 
 
 def compare(

@@ -20,8 +20,8 @@ Progress = Callable[[int, int], None]
 
 def run_replications(
     scenario: Scenario, replications: int, seed: int, workers: int = 1, progress: Progress | None = None
-) -> list[dict[str, np.ndarray]]:
-    """Event-log columns of replications ``0 .. replications-1``."""
+) -> list[dict[str, dict[str, np.ndarray]]]:
+    """Outputs of replications ``0 .. replications-1`` (see ``run_replication``), in order."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1, got {replications}")
     if workers < 1:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-STAGES = ("population", "incidents", "reporting", "registration", "policing", "recovery", "insurance")
+STAGES = ("population", "incidents", "reporting", "registration", "policing", "recovery", "insurance", "fraud",
+          "samaritan", "in_act")
 
 
 def stage_rng(seed: int, replication: int, stage: str) -> np.random.Generator:
@@ -19,6 +20,13 @@ def stage_rng(seed: int, replication: int, stage: str) -> np.random.Generator:
     return np.random.default_rng(sequence)
 
 
+def crime_type_rngs(seed: int, replication: int, types: int) -> list[np.random.Generator]:
+    """One incident generator per crime type, so a change to one type's rate leaves the others' incidents alone."""
+    stage = STAGES.index("incidents")
+    return [np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(replication, stage, t)))
+            for t in range(types)]
+
+
 def stage_rngs(seed: int, replication: int) -> dict[str, np.random.Generator]:
-    """Every stage's generator for one replication."""
-    return {stage: stage_rng(seed, replication, stage) for stage in STAGES}
+    """Every stage's generator for one replication (incidents have one per crime type instead)."""
+    return {stage: stage_rng(seed, replication, stage) for stage in STAGES if stage != "incidents"}

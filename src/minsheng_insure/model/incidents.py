@@ -87,16 +87,17 @@ def draw_incidents(
     month: int,
     start_day: float,
     end_day: float,
-    rng: np.random.Generator,
+    rngs: list[np.random.Generator],
     rate_scale: np.ndarray | None = None,
 ) -> Incidents:
     """Incidents of every crime type in ``[start_day, end_day)``, which lies within ``month`` (0-11).
 
-    ``rate_scale`` multiplies each type's rate (deterrence, campaigns); ones when omitted.
+    Each type draws from its own generator in ``rngs``; ``rate_scale`` multiplies each type's rate
+    (deterrence, campaigns), ones when omitted.
     """
     years = (end_day - start_day) / DAYS_PER_YEAR
     parts: list[tuple[np.ndarray, ...]] = []
-    for code, (ct, households) in enumerate(zip(crime_types.values(), exposed, strict=True)):
+    for code, (ct, households, rng) in enumerate(zip(crime_types.values(), exposed, rngs, strict=True)):
         scale = 1.0 if rate_scale is None else float(rate_scale[code])
         expected = ct.rate_per_1000_households_per_year / 1000 * households.size * years
         count = rng.poisson(expected * ct.monthly_multiplier()[month] * scale)

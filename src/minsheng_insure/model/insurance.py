@@ -11,12 +11,15 @@ policy year's fund under one of three rules:
 - ``pro_rata``: all of a year's approved claims are paid together, scaled down if they exceed it;
 - ``insurer``: an insurer takes the budget as premium and pays in full up to an aggregate limit.
 
-A policy year is charged with the claims for losses that happened in it.
+A policy year is charged with the claims for losses that happened in it. Each policy year has its
+own budget (``budget_schedule_yuan`` for one that changes). With subrogation, property recovered
+after a paid claim goes back to the fund (or the insurer) instead of the victim.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -29,9 +32,10 @@ from minsheng_insure.model.incidents import NO_ASSET
 from minsheng_insure.model.params import NonNegative, Params, Probability
 from minsheng_insure.model.scheduling import feed_in_time_order
 
-DENIAL_REASONS = ("", "late_report", "not_registered", "below_deductible", "household_limit", "budget_exhausted")
+DENIAL_REASONS = ("", "late_report", "not_registered", "below_deductible", "fraud_detected", "household_limit",
+                  "budget_exhausted")
 """Why a filed claim was paid nothing; code 0 means it was paid (or no claim was filed)."""
-LATE_REPORT, NOT_REGISTERED, BELOW_DEDUCTIBLE, HOUSEHOLD_LIMIT, BUDGET_EXHAUSTED = range(1, 6)
+LATE_REPORT, NOT_REGISTERED, BELOW_DEDUCTIBLE, FRAUD_DETECTED, HOUSEHOLD_LIMIT, BUDGET_EXHAUSTED = range(1, 7)
 
 
 class Coverage(Params):
@@ -54,6 +58,9 @@ class InsuranceParams(Params):
         0, ge=0, lt=DAYS_PER_YEAR, description="Day of the year on which each policy year begins."
     )
     budget_yuan: NonNegative = Field(0.0, description="Fund (or premium, for the insurer rule) per policy year, yuan.")
+    budget_schedule_yuan: list[NonNegative] | None = Field(
+        None, description="Budgets of policy years 0, 1, 2...; the last holds for later years. Replaces budget_yuan."
+    )
     budget_rule: Literal["first_come", "pro_rata", "insurer"] = Field(
         "first_come", description="How the fixed budget pays claims."
     )
@@ -67,6 +74,9 @@ class InsuranceParams(Params):
     )
     processing_delay_days: Distribution = Field(Fixed(value=10.0), description="Days from report to decision.")
     coverage: dict[str, Coverage] = Field(default_factory=dict, description="Cover by asset class.")
+    subrogation: bool = Field(
+        False, description="Property recovered after a paid claim goes back to the fund or insurer (代位追偿)."
+    )
 
     @model_validator(mode="after")
     def _insurer_needs_limit(self) -> InsuranceParams:
@@ -74,22 +84,36 @@ class InsuranceParams(Params):
             raise ValueError("the insurer rule needs aggregate_limit_yuan, the most the insurer pays a year")
         return self
 
-    def fund_yuan(self) -> float:
-        """What a policy year can pay out, yuan."""
-        return self.aggregate_limit_yuan if self.budget_rule == "insurer" else self.budget_yuan
+    def budget_for_year(self, year: int) -> float:
+        """The budget (or premium) of policy year ``year``, yuan."""
+        if self.budget_schedule_yuan:
+            return self.budget_schedule_yuan[min(year, len(self.budget_schedule_yuan) - 1)]
+        return self.budget_yuan
 
-    def _first_year(self) -> int:
-        return int((self.start_day - self.policy_year_start_day) // DAYS_PER_YEAR)
+    def fund_yuan(self, year: int = 0) -> float:
+        """What policy year ``year`` can pay out, yuan: its budget, or the insurer's aggregate limit."""
+        return self.aggregate_limit_yuan if self.budget_rule == "insurer" else self.budget_for_year(year)
 
     def policy_year(self, day: np.ndarray) -> np.ndarray:
         """Policy year of each day, 0 for the one the scheme starts in; -1 before the scheme starts."""
-        day = np.asarray(day)
-        year = (day - self.policy_year_start_day) // DAYS_PER_YEAR - self._first_year()
-        return np.where(day >= self.start_day, year, -1).astype(np.int64)
+        return policy_year_of(day, self.start_day, self.policy_year_start_day)
 
     def policy_year_end(self, year: int) -> float:
         """The day policy year ``year`` ends."""
-        return float(self.policy_year_start_day + (year + self._first_year() + 1) * DAYS_PER_YEAR)
+        return policy_year_end(year, self.start_day, self.policy_year_start_day)
+
+
+def policy_year_of(day: np.ndarray, start_day: float, year_start_day: int) -> np.ndarray:
+    """Policy year of each day for a cover starting on ``start_day``; -1 before it starts."""
+    day = np.asarray(day)
+    first = (start_day - year_start_day) // DAYS_PER_YEAR
+    return np.where(day >= start_day, (day - year_start_day) // DAYS_PER_YEAR - first, -1).astype(np.int64)
+
+
+def policy_year_end(year: int, start_day: float, year_start_day: int) -> float:
+    """The day policy year ``year`` of a cover starting on ``start_day`` ends."""
+    first = (start_day - year_start_day) // DAYS_PER_YEAR
+    return float(year_start_day + (year + first + 1) * DAYS_PER_YEAR)
 
 
 def coverage_table(params: InsuranceParams, asset_names: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -127,11 +151,13 @@ def claim_amount(table: dict[str, np.ndarray], asset: np.ndarray, loss_yuan: np.
 
 def screen_claims(
     params: InsuranceParams, filed: np.ndarray, report_delay_days: np.ndarray, registered: np.ndarray,
-    amount: np.ndarray,
+    amount: np.ndarray, fraud_detected: np.ndarray | None = None,
 ) -> np.ndarray:
     """Denial codes for claims that fail before reaching the fund (0 where the claim goes on)."""
     reason = np.zeros(filed.size, dtype=np.int8)
     reason[filed & (amount <= 0)] = BELOW_DEDUCTIBLE
+    if fraud_detected is not None:
+        reason[filed & fraud_detected] = FRAUD_DETECTED
     if params.registration_required:
         reason[filed & ~registered] = NOT_REGISTERED
     reason[filed & (report_delay_days > params.report_deadline_days)] = LATE_REPORT
@@ -139,13 +165,21 @@ def screen_claims(
 
 
 class ClaimsDesk:
-    """Decides claims in time order on a simpy environment and pays them from each year's fund."""
+    """Decides claims in time order on a simpy environment and pays them from each year's fund.
 
-    def __init__(self, env: simpy.Environment, params: InsuranceParams, household_limit: np.ndarray) -> None:
+    ``fund(year)`` gives what policy year ``year`` can pay, ``year_end(year)`` the day it ends;
+    ``rule`` is ``first_come``, ``pro_rata`` or ``insurer`` (which pays like ``first_come`` from
+    the aggregate limit).
+    """
+
+    def __init__(self, env: simpy.Environment, rule: str, fund: Callable[[int], float],
+                 year_end: Callable[[int], float], household_limit: np.ndarray) -> None:
         self.env = env
-        self.params = params
+        self.rule = rule
+        self._fund = fund
+        self._year_end = year_end
         self._household_limit = household_limit
-        self._fund_left: dict[int, float] = defaultdict(params.fund_yuan)
+        self._fund_left: dict[int, float] = {}
         self._drawn: dict[tuple[int, int, int], float] = defaultdict(float)
         self._claims: list[tuple[int, int, int, int, float]] = []
         self._pro_rata: dict[int, list[int]] = defaultdict(list)
@@ -154,6 +188,8 @@ class ClaimsDesk:
         self.paid: dict[int, float] = {}
         self.paid_day: dict[int, float] = {}
         self.denial: dict[int, int] = {}
+        self.paid_log: list[int] = []
+        """Cases paid something, in the order they were paid (for feedback on trust)."""
 
     def file(
         self, case: np.ndarray, decision_day: np.ndarray, policy_year: np.ndarray, household: np.ndarray,
@@ -177,11 +213,12 @@ class ClaimsDesk:
             return
         self._drawn[key] += payable
         self.approved[case] = payable
-        if self.params.budget_rule == "pro_rata":
+        if self.rule == "pro_rata":
             self._pro_rata[year].append(case)
             return
-        paid = min(payable, self._fund_left[year])
-        self._fund_left[year] -= paid
+        left = self._fund_left.setdefault(year, self._fund(year))
+        paid = min(payable, left)
+        self._fund_left[year] = left - paid
         self._pay(case, paid, now)
 
     def _pay(self, case: int, paid: float, day: float) -> None:
@@ -189,13 +226,15 @@ class ClaimsDesk:
         self.paid_day[case] = day
         if paid <= 0:
             self.denial[case] = BUDGET_EXHAUSTED
+        else:
+            self.paid_log.append(case)
 
     def settle(self) -> None:
         """Pay each policy year's pro-rata claims once all of them are decided (no-op for other rules)."""
         for year, cases in self._pro_rata.items():
             total = sum(self.approved[c] for c in cases)
-            share = min(1.0, self.params.fund_yuan() / total)
-            day = max(self.params.policy_year_end(year), max(self.decided_day[c] for c in cases))
+            share = min(1.0, self._fund(year) / total)
+            day = max(self._year_end(year), max(self.decided_day[c] for c in cases))
             for c in cases:
                 self._pay(c, self.approved[c] * share, day)
         self._pro_rata.clear()

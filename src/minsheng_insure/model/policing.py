@@ -41,18 +41,32 @@ class InvestigationParams(Params):
         description="Chance an investigated case is cleared (破案), by type, without cameras or a prompt report."
     )
     camera_coefficient: float = Field(0.0, description="Log-odds of clearance added at full camera coverage.")
+    auxiliary_officer_coefficient: float = Field(
+        0.0, description="Log-odds of clearance added by leads from the village's auxiliary officer (辅警)."
+    )
+    caught_in_act_at_full_coverage: Probability = Field(
+        0.0, description="Chance an offender is caught in the act at full camera coverage (scales with coverage)."
+    )
     prompt_report_coefficient: float = Field(0.0, description="Log-odds of clearance added for a prompt report.")
     prompt_report_within_days: NonNegative = Field(1.0, description="A report within this many days is prompt.")
 
 
 def clearance_probability(
-    params: InvestigationParams, base: np.ndarray, camera_coverage: np.ndarray, report_delay_days: np.ndarray
+    params: InvestigationParams, base: np.ndarray, camera_coverage: np.ndarray, report_delay_days: np.ndarray,
+    auxiliary_officer: np.ndarray,
 ) -> np.ndarray:
     """Per-case chance that an investigation clears the case; ``base`` is looked up per case."""
     with np.errstate(divide="ignore"):
         log_odds = logit(base)
     prompt = report_delay_days <= params.prompt_report_within_days
-    return expit(log_odds + params.camera_coefficient * camera_coverage + params.prompt_report_coefficient * prompt)
+    return expit(log_odds + params.camera_coefficient * camera_coverage + params.prompt_report_coefficient * prompt
+                 + params.auxiliary_officer_coefficient * auxiliary_officer)
+
+
+def draw_caught_in_act(params: InvestigationParams, camera_coverage: np.ndarray,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Which offenders cameras catch in the act (cleared on the spot, no investigation needed)."""
+    return rng.random(camera_coverage.size) < params.caught_in_act_at_full_coverage * camera_coverage
 
 
 class InvestigationQueue:
@@ -76,6 +90,10 @@ class InvestigationQueue:
         self.start_day: list[float] = []
         self.end_day: list[float] = []
         self.cold_day: list[float] = []
+        self.finished_log: list[int] = []
+        """Cases whose investigation ended, in that order (for feedback on trust and capacity)."""
+        self.cold_log: list[int] = []
+        """Cases found gone cold, in that order."""
 
     def submit(
         self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray, priority: str,
@@ -116,6 +134,7 @@ class InvestigationQueue:
         if now > self.horizon_days:
             return
         self.end_day[event.value] = now
+        self.finished_log.append(event.value)
         self.busy -= 1
         self._pull()
 
@@ -127,6 +146,7 @@ class InvestigationQueue:
             deadline = self._deadline[case]
             if deadline <= now:
                 self.cold_day[case] = deadline
+                self.cold_log.append(case)
             else:
                 self._start(case)
 

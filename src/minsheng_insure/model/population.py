@@ -22,6 +22,13 @@ class AssetClass(Params):
     value_yuan: Distribution = Field(description="Value of one household's holding, yuan.")
 
 
+class TownshipOverride(Params):
+    """Levers set for one township instead of the county default."""
+
+    auxiliary_officer_share: Probability | None = Field(None, description="Share of its villages with an officer.")
+    camera_coverage: Distribution | None = Field(None, description="Per-village camera coverage in this township.")
+
+
 class PopulationParams(Params):
     """The county: its administrative units, households and their assets (scenario key ``county``)."""
 
@@ -36,6 +43,9 @@ class PopulationParams(Params):
         description="Per-village share of the village covered by cameras (天网工程), clipped to [0, 1].",
     )
     assets: dict[str, AssetClass] = Field(default_factory=dict, description="Asset classes by name.")
+    township_overrides: dict[int, TownshipOverride] = Field(
+        default_factory=dict, description="Per-township officer share and camera coverage, by township number."
+    )
 
     @model_validator(mode="after")
     def _nested_units(self) -> PopulationParams:
@@ -43,6 +53,9 @@ class PopulationParams(Params):
             raise ValueError(f"villages ({self.villages}) must be at least townships ({self.townships})")
         if self.households < self.villages:
             raise ValueError(f"households ({self.households}) must be at least villages ({self.villages})")
+        outside = [t for t in self.township_overrides if not 0 <= t < self.townships]
+        if outside:
+            raise ValueError(f"township_overrides names townships {outside}; townships are 0 to {self.townships - 1}")
         return self
 
 
@@ -88,6 +101,15 @@ def build_population(params: PopulationParams, rng: np.random.Generator) -> Popu
     officer_order = rng.permutation(params.villages)
     auxiliary = np.zeros(params.villages, dtype=bool)
     auxiliary[officer_order[: round(params.auxiliary_officer_share * params.villages)]] = True
+    cameras = np.clip(params.camera_coverage.sample(rng, params.villages), 0.0, 1.0)
+    for township, override in sorted(params.township_overrides.items()):
+        in_township = officer_order[village_township[officer_order] == township]
+        if override.auxiliary_officer_share is not None:
+            auxiliary[in_township] = False
+            auxiliary[in_township[: round(override.auxiliary_officer_share * in_township.size)]] = True
+        if override.camera_coverage is not None:
+            villages = np.flatnonzero(village_township == township)
+            cameras[villages] = np.clip(override.camera_coverage.sample(rng, villages.size), 0.0, 1.0)
 
     return Population(
         village_township=village_township,
@@ -95,7 +117,7 @@ def build_population(params: PopulationParams, rng: np.random.Generator) -> Popu
         asset_names=names,
         owns=owns,
         asset_value_yuan=values,
-        village_camera_coverage=np.clip(params.camera_coverage.sample(rng, params.villages), 0.0, 1.0),
+        village_camera_coverage=cameras,
         village_auxiliary_officer=auxiliary,
         awareness_threshold=rng.random(n),
     )

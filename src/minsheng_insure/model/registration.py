@@ -24,10 +24,14 @@ class RegistrationParams(Params):
 
 
 def registration_probability(
-    params: RegistrationParams, probability: np.ndarray, insured_aware: np.ndarray
+    params: RegistrationParams, probability: np.ndarray, insured_aware: np.ndarray, pressure: float = 0.0
 ) -> np.ndarray:
-    """Per-incident registration probability; ``probability`` is already looked up per incident."""
-    return probability + params.insured_claimant_boost * insured_aware * (1.0 - probability)
+    """Per-incident registration probability; ``probability`` is already looked up per incident.
+
+    ``pressure`` (from accountability, 倒查追究) closes a further share of the remaining gap.
+    """
+    claimant = probability + params.insured_claimant_boost * insured_aware * (1.0 - probability)
+    return claimant + pressure * (1.0 - claimant)
 
 
 def draw_registrations(reported: np.ndarray, probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -40,11 +40,16 @@ def report_probability(
     loss_yuan: np.ndarray,
     insured_aware: np.ndarray,
     auxiliary_officer: np.ndarray,
+    trust_log_odds: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Probability that each victim reports; ``intercept`` is already looked up per incident."""
+    """Probability that each victim reports; ``intercept`` is already looked up per incident.
+
+    ``trust_log_odds`` is what the village's trust in the police adds (see ``model.trust``).
+    """
     log_loss = np.log(np.maximum(loss_yuan, 1.0) / params.reference_loss_yuan)
     return expit(
         intercept
+        + trust_log_odds
         + params.log_loss_coefficient * log_loss
         + params.insured_aware_coefficient * insured_aware
         + params.auxiliary_officer_coefficient * auxiliary_officer

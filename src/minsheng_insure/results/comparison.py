@@ -8,12 +8,15 @@ delta method on the paired replications.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from minsheng_insure.results.metrics import normalise_by
-from minsheng_insure.results.result import SimulationResult
+
+if TYPE_CHECKING:
+    from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.results.stats import t_half_width
 
 

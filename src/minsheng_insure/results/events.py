@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from minsheng_insure.model.fraud import FRAUD_KINDS
 from minsheng_insure.model.insurance import DENIAL_REASONS
+from minsheng_insure.model.samaritan import TIERS
 from minsheng_insure.scenario.schema import Scenario
 
 EVENT_COLUMNS: dict[str, tuple[str, str]] = {
@@ -21,12 +23,16 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "household": ("int64", "Victim household (户), 0-based."),
     "crime_type": ("category", "Crime type, as named in the scenario."),
     "asset_class": ("category", "Asset class hit, or 'none' for a type without property."),
-    "loss_yuan": ("float64", "Loss, yuan, bounded by the value of the asset hit."),
+    "loss_yuan": ("float64", "Loss, yuan, bounded by the value of the asset hit (0 for a staged report)."),
+    "false_report": ("bool", "A staged report (fraud): no real incident; crime_type is 'false_report'."),
+    "fraud": ("category", "Fraud kind of the claim: '' (none), 'staged' or 'inflated'."),
+    "claimed_loss_yuan": ("float64", "Loss the claim states, yuan (above loss_yuan when inflated; 0 if no claim)."),
     "insured": ("bool", "The loss was covered by the scheme when it happened."),
     "aware": ("bool", "Insured, and the household knew it."),
     "reported": ("bool", "Reported to the police within the horizon (报案)."),
     "report_day": ("float64", "Day of the report (NaN if not reported)."),
     "registered": ("bool", "Registered as a case (立案), on the day of the report."),
+    "caught_in_act": ("bool", "Offender caught in the act on camera: reported, registered and cleared at once."),
     "investigation_start_day": ("float64", "Day an investigator took the case (NaN if never)."),
     "went_cold": ("bool", "Dropped because no investigator took it before its evidence went cold."),
     "cold_day": ("float64", "Day the case went cold (NaN if it did not)."),
@@ -41,24 +47,51 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "paid_yuan": ("float64", "Paid out of the fund (赔付), yuan."),
     "paid_day": ("float64", "Day of payment (NaN if nothing was paid)."),
     "budget_shortfall_yuan": ("float64", "Approved but unpaid because the fund ran short, yuan."),
+    "subrogated_yuan": ("float64", "Recovered property returned to the fund or insurer instead of the victim, yuan."),
     "denial_reason": ("category", "Why a filed claim was paid nothing: " + ", ".join(DENIAL_REASONS[1:]) + "."),
 }
 
 
 def event_frame(columns: list[dict[str, np.ndarray]], scenario: Scenario) -> pd.DataFrame:
     """The event log of several replications, with codes turned into the scenario's names."""
-    merged = {name: np.concatenate([c[name] for c in columns]) for name in columns[0]} if columns else {}
-    frame = pd.DataFrame({name: merged.get(name, np.empty(0)) for name in EVENT_COLUMNS if
-                          name not in ("crime_type", "asset_class", "denial_reason")})
-    empty = np.empty(0, dtype=np.int64)
-    frame["crime_type"] = pd.Categorical.from_codes(merged.get("crime_type", empty),
-                                                    categories=list(scenario.crime_types))
-    frame["asset_class"] = pd.Categorical.from_codes(merged.get("asset_class", empty) + 1,
-                                                     categories=["none", *scenario.county.assets])
-    frame["denial_reason"] = pd.Categorical.from_codes(merged.get("denial_reason", empty),
-                                                       categories=list(DENIAL_REASONS))
-    frame = frame[list(EVENT_COLUMNS)]
+    merged = {name: np.concatenate([c[name] for c in columns]) for name in columns[0]}
+    labels = {
+        "crime_type": [*scenario.crime_types, "false_report"],
+        "asset_class": ["none", *scenario.county.assets],
+        "denial_reason": list(DENIAL_REASONS),
+        "fraud": list(FRAUD_KINDS),
+    }
+    merged["asset_class"] = merged["asset_class"] + 1  # NO_ASSET (-1) becomes "none"
+    frame = pd.DataFrame({
+        name: pd.Categorical.from_codes(merged[name], categories=labels[name]) if name in labels
+        else merged[name] for name in EVENT_COLUMNS})
     return frame.astype({name: dtype for name, (dtype, _) in EVENT_COLUMNS.items() if dtype != "category"})
+
+
+SAMARITAN_COLUMNS: dict[str, tuple[str, str]] = {
+    "replication": ("int64", "Replication number, 0-based."),
+    "injury_id": ("int64", "Injury number within its replication, in time order."),
+    "injury_day": ("float64", "Day a good samaritan (见义勇为) was injured."),
+    "tier": ("category", "medical, disability or death."),
+    "benefit_yuan": ("float64", "Benefit claimed: medical share plus disability or death benefit, yuan."),
+    "policy_year": ("int64", "Policy year of the injury; -1 before the cover starts (not covered)."),
+    "paid_yuan": ("float64", "Paid from the good-samaritan fund, yuan."),
+    "paid_day": ("float64", "Day of payment (NaN if nothing was paid)."),
+}
+
+
+def samaritan_frame(columns: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Good-samaritan injuries of several replications."""
+    merged = {name: np.concatenate([c[name] for c in columns]) for name in columns[0]}
+    frame = pd.DataFrame({
+        name: pd.Categorical.from_codes(merged[name].astype(np.int64), categories=list(TIERS)) if name == "tier"
+        else merged[name] for name in SAMARITAN_COLUMNS})
+    return frame.astype({name: dtype for name, (dtype, _) in SAMARITAN_COLUMNS.items() if dtype != "category"})
+
+
+def timeline_frame(columns: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The monthly state of each replication: investigators, awareness, trust, pressure, rate scales."""
+    return pd.DataFrame({name: np.concatenate([c[name] for c in columns]) for name in columns[0]})
 
 
 def check_event_log(frame: pd.DataFrame) -> None:

@@ -25,30 +25,39 @@ GROUPINGS: dict[str, list[str]] = {
 }
 """What ``by`` may name, and the columns each adds (a quarter is always within its year)."""
 
-COUNTS = ["incidents", "reported", "registered", "cleared", "went_cold", "claims_filed", "claims_paid",
-          "claims_denied", *(f"claims_denied_{r}" for r in DENIAL_REASONS[1:])]
-MONEY = ["loss_yuan", "payout_yuan", "recovered_yuan", "uncompensated_loss_yuan"]
+COUNTS = ["incidents", "false_reports", "reported", "registered", "cleared", "caught_in_act", "went_cold",
+          "claims_filed", "claims_paid", "claims_denied", *(f"claims_denied_{r}" for r in DENIAL_REASONS[1:]),
+          "fraud_claims", "fraud_claims_paid"]
+MONEY = ["loss_yuan", "payout_yuan", "fraud_paid_yuan", "recovered_yuan", "subrogated_yuan",
+         "uncompensated_loss_yuan"]
 RATES = {
     "reporting_rate": ("reported", "incidents"),
     "clearance_rate": ("cleared", "registered"),
     "cleared_per_incident": ("cleared", "incidents"),
 }
 BUDGET = ["budget_used_share", "budget_exhausted", "budget_exhausted_day", "loss_ratio"]
+SAMARITAN = ["samaritan_injuries", "samaritan_paid_yuan", "samaritan_budget_used_share"]
 
 METRIC_DESCRIPTIONS: dict[str, str] = {
-    "incidents": "Incidents (发案), including those never reported.",
-    "reported": "Incidents reported to the police (报案).",
+    "incidents": "Incidents (发案), including those never reported; staged reports are not incidents.",
+    "false_reports": "Staged reports (fraud) made to the police.",
+    "reported": "Reports to the police (报案), staged ones included.",
     "registered": "Reported cases registered (立案).",
     "cleared": "Registered cases cleared (破案).",
+    "caught_in_act": "Offenders caught in the act on camera (cleared at once).",
     "went_cold": "Registered cases dropped when their evidence went cold.",
     "claims_filed": "Claims filed (理赔): insured, aware and reported.",
     "claims_paid": "Claims paid something.",
     "claims_denied": "Claims filed and paid nothing.",
     **{f"claims_denied_{r}": f"Claims paid nothing because: {r.replace('_', ' ')}." for r in DENIAL_REASONS[1:]},
+    "fraud_claims": "Fraudulent claims filed (staged or inflated).",
+    "fraud_claims_paid": "Fraudulent claims verification let through and the fund paid.",
     "loss_yuan": "Losses, yuan.",
     "payout_yuan": "Paid by the scheme (赔付), yuan.",
+    "fraud_paid_yuan": "Paid on fraudulent claims, yuan.",
     "recovered_yuan": "Stolen property returned (追赃), yuan.",
-    "uncompensated_loss_yuan": "Loss neither recovered nor paid, yuan.",
+    "subrogated_yuan": "Recovered property returned to the fund or insurer after a paid claim, yuan.",
+    "uncompensated_loss_yuan": "Loss neither recovered (net of subrogation) nor paid, yuan.",
     "reporting_rate": "Reported / incidents (报案率; the simulator knows the dark figure).",
     "clearance_rate": "Cleared / registered (破案率).",
     "cleared_per_incident": "Cleared / incidents.",
@@ -56,6 +65,9 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "budget_exhausted": "1 if the fund ran out in the period, else 0 (its mean is a probability).",
     "budget_exhausted_day": "Day approved claims first reached the fund (NaN if never).",
     "loss_ratio": "Payout / budget (the insurer's loss ratio under the insurer rule).",
+    "samaritan_injuries": "Good samaritans injured (见义勇为).",
+    "samaritan_paid_yuan": "Paid from the good-samaritan fund, yuan.",
+    "samaritan_budget_used_share": "Good-samaritan payout / its budget.",
 }
 
 
@@ -82,27 +94,37 @@ def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str]) -> 
     return events.assign(**extra) if extra else events
 
 
-def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None) -> pd.DataFrame:
+def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
+                    samaritan: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per replication (and group), one column per metric."""
     keys = normalise_by(by)
     ev = _with_periods(events, scenario, keys)
     paid = ev["paid_yuan"].to_numpy()
     filed = ev["claim_filed"].to_numpy()
     reason = ev["denial_reason"].cat.codes.to_numpy()
+    false_report = ev["false_report"].to_numpy()
+    fraud = filed & (ev["fraud"].cat.codes.to_numpy() > 0)
+    kept = ev["recovered_yuan"] - ev["subrogated_yuan"]
     parts = {
-        "incidents": np.ones(len(ev)),
+        "incidents": ~false_report,
+        "false_reports": false_report,
         "reported": ev["reported"].to_numpy(),
         "registered": ev["registered"].to_numpy(),
         "cleared": ev["cleared"].to_numpy(),
+        "caught_in_act": ev["caught_in_act"].to_numpy(),
         "went_cold": ev["went_cold"].to_numpy(),
         "claims_filed": filed,
         "claims_paid": paid > 0,
         "claims_denied": filed & (paid <= 0),
         **{f"claims_denied_{r}": reason == code for code, r in enumerate(DENIAL_REASONS) if code},
+        "fraud_claims": fraud,
+        "fraud_claims_paid": fraud & (paid > 0),
         "loss_yuan": ev["loss_yuan"].to_numpy(),
         "payout_yuan": paid,
+        "fraud_paid_yuan": np.where(fraud, paid, 0.0),
         "recovered_yuan": ev["recovered_yuan"].to_numpy(),
-        "uncompensated_loss_yuan": np.maximum(ev["loss_yuan"] - ev["recovered_yuan"] - paid, 0.0),
+        "subrogated_yuan": ev["subrogated_yuan"].to_numpy(),
+        "uncompensated_loss_yuan": np.maximum(ev["loss_yuan"] - kept - paid, 0.0),
     }
     table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in parts.items()})
     group_cols = ["replication", *keys]
@@ -114,6 +136,8 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         sums[rate] = sums[num] / sums[den].where(sums[den] > 0)
     if set(keys) <= {"policy_year"}:
         sums = sums.join(_budget(events, scenario, by_policy_year=bool(keys)))
+        if samaritan is not None and scenario.samaritan.active:
+            sums = sums.join(_samaritan(samaritan, scenario, events["replication"].unique(), bool(keys)))
     return sums.reset_index()
 
 
@@ -132,29 +156,46 @@ def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> 
 def _budget(events: pd.DataFrame, scenario: Scenario, by_policy_year: bool) -> pd.DataFrame:
     """Budget use per replication and policy year (or over the whole run)."""
     ins = scenario.insurance
-    fund, budget = ins.fund_yuan(), ins.budget_yuan
-    claims = events.loc[events["approved_yuan"] > 0, ["replication", "policy_year", "claim_day", "approved_yuan",
-                                                      "paid_yuan"]].sort_values(["replication", "claim_day"])
-    claims["cumulative"] = claims.groupby(["replication", "policy_year"])["approved_yuan"].cumsum()
-    reached = claims[claims["cumulative"] >= fund * (1 - 1e-12)]
-    exhausted_day = reached.groupby(["replication", "policy_year"])["claim_day"].min()
-    paid = claims.groupby(["replication", "policy_year"])["paid_yuan"].sum()
-
     years = _policy_years_in_run(scenario)
     index = pd.MultiIndex.from_product([np.sort(events["replication"].unique()), years],
                                        names=["replication", "policy_year"])
-    per_year = pd.DataFrame({"paid": paid.reindex(index, fill_value=0.0),
-                             "exhausted_day": exhausted_day.reindex(index)})
+    fund = pd.Series([ins.fund_yuan(y) for _, y in index], index=index, dtype=float)
+    budget = pd.Series([ins.budget_for_year(y) for _, y in index], index=index, dtype=float)
+    claims = events.loc[events["approved_yuan"] > 0, ["replication", "policy_year", "claim_day", "approved_yuan",
+                                                      "paid_yuan"]].sort_values(["replication", "claim_day"])
+    claims["cumulative"] = claims.groupby(["replication", "policy_year"])["approved_yuan"].cumsum()
+    claims["fund"] = fund.reindex(pd.MultiIndex.from_frame(claims[["replication", "policy_year"]])).to_numpy()
+    reached = claims[claims["cumulative"] >= claims["fund"] * (1 - 1e-12)]
+    per_year = pd.DataFrame({
+        "paid": claims.groupby(["replication", "policy_year"])["paid_yuan"].sum().reindex(index, fill_value=0.0),
+        "exhausted_day": reached.groupby(["replication", "policy_year"])["claim_day"].min().reindex(index),
+        "fund": fund, "budget": budget})
     if not by_policy_year:
-        per_year = per_year.groupby("replication").agg(paid=("paid", "sum"), exhausted_day=("exhausted_day", "min"))
-    periods = 1 if by_policy_year else max(len(years), 1)
+        per_year = per_year.groupby("replication").agg(paid=("paid", "sum"), exhausted_day=("exhausted_day", "min"),
+                                                       fund=("fund", "sum"), budget=("budget", "sum"))
     out = pd.DataFrame(index=per_year.index)
-    out["budget_used_share"] = per_year["paid"] / (fund * periods) if fund > 0 else np.nan
+    out["budget_used_share"] = per_year["paid"] / per_year["fund"].where(per_year["fund"] > 0)
     out["budget_exhausted"] = per_year["exhausted_day"].notna().astype(float)
     out["budget_exhausted_day"] = per_year["exhausted_day"]
-    out["loss_ratio"] = per_year["paid"] / (budget * periods) if budget > 0 else np.nan
+    out["loss_ratio"] = per_year["paid"] / per_year["budget"].where(per_year["budget"] > 0)
     if not years:
         out[BUDGET] = np.nan
+    return out
+
+
+def _samaritan(samaritan: pd.DataFrame, scenario: Scenario, replications: np.ndarray,
+               by_policy_year: bool) -> pd.DataFrame:
+    """Good-samaritan injuries and payouts per replication (and policy year)."""
+    keys = ["replication", "policy_year"] if by_policy_year else ["replication"]
+    covered = samaritan[samaritan["policy_year"] >= 0]
+    grouped = covered.groupby(keys)
+    years = _policy_years_in_run(scenario) if by_policy_year else [None]
+    index = (pd.MultiIndex.from_product([np.sort(replications), years], names=keys) if by_policy_year
+             else pd.Index(np.sort(replications), name="replication"))
+    out = pd.DataFrame({"samaritan_injuries": grouped.size(), "samaritan_paid_yuan": grouped["paid_yuan"].sum()},
+                       ).reindex(index, fill_value=0.0).astype(float)
+    budget = scenario.samaritan.budget_yuan * (1 if by_policy_year else max(len(_policy_years_in_run(scenario)), 1))
+    out["samaritan_budget_used_share"] = out["samaritan_paid_yuan"] / budget if budget > 0 else np.nan
     return out
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from minsheng_insure.results.comparison import paired_changes
 from minsheng_insure.results.metrics import compute_metrics, normalise_by
 from minsheng_insure.results.stats import mean_ci
 from minsheng_insure.scenario.schema import Scenario
@@ -19,14 +20,34 @@ class SimulationResult:
     seed: int
     replications: int
     events: pd.DataFrame
-    """One row per incident per replication; columns in ``results.events.EVENT_COLUMNS``."""
+    """One row per incident (and staged report) per replication; see ``results.events.EVENT_COLUMNS``."""
+    samaritan: pd.DataFrame
+    """One row per good-samaritan injury per replication; see ``results.events.SAMARITAN_COLUMNS``."""
+    timeline: pd.DataFrame
+    """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
 
     def metrics(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined)."""
-        return compute_metrics(self.events, self.scenario, by)
+        return compute_metrics(self.events, self.scenario, by, self.samaritan)
 
     def summary(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
         metrics = self.metrics(by).drop(columns="replication")
         return mean_ci(metrics, normalise_by(by))
+
+    def period_change(self, period: str = "quarter") -> pd.DataFrame:
+        """Year-on-year change of every metric for each period (``quarter``, ``month`` or ``year``).
+
+        Each row compares a period with the same period a year before, within this run and paired
+        by replication (e.g. 2017 Q1 against 2016 Q1), as counties report their figures.
+        ``baseline`` is the year before, ``scenario`` the year named in the row.
+        """
+        if period not in ("quarter", "month", "year"):
+            raise ValueError(f"period must be quarter, month or year, got {period!r}")
+        keys = normalise_by(period)
+        current = self.metrics(period)
+        previous = current.assign(year=current["year"] + 1)
+        years = sorted(set(current["year"]) & set(previous["year"]))
+        table = paired_changes(previous[previous["year"].isin(years)], current[current["year"].isin(years)], keys)
+        return table.rename(columns={"baseline": "year_before", "scenario": "this_year"})

@@ -6,6 +6,11 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from minsheng_insure.model.accountability import AccountabilityParams
+from minsheng_insure.model.awareness import AwarenessParams
+from minsheng_insure.model.campaigns import Campaign
+from minsheng_insure.model.deterrence import DeterrenceParams
+from minsheng_insure.model.fraud import FraudParams
 from minsheng_insure.model.incidents import CrimeType
 from minsheng_insure.model.insurance import InsuranceParams
 from minsheng_insure.model.params import Params, Positive
@@ -14,6 +19,8 @@ from minsheng_insure.model.population import PopulationParams
 from minsheng_insure.model.recovery import RecoveryParams
 from minsheng_insure.model.registration import RegistrationParams
 from minsheng_insure.model.reporting import ReportingParams
+from minsheng_insure.model.samaritan import SamaritanParams
+from minsheng_insure.model.trust import TrustParams
 from minsheng_insure.scenario.errors import ReferenceProblems
 
 
@@ -37,6 +44,13 @@ class Scenario(Params):
     investigation: InvestigationParams
     recovery: RecoveryParams = Field(default_factory=RecoveryParams)
     insurance: InsuranceParams = Field(default_factory=InsuranceParams)
+    awareness: AwarenessParams = Field(default_factory=AwarenessParams)
+    trust: TrustParams = Field(default_factory=TrustParams)
+    deterrence: DeterrenceParams = Field(default_factory=DeterrenceParams)
+    accountability: AccountabilityParams = Field(default_factory=AccountabilityParams)
+    campaigns: list[Campaign] = Field(default_factory=list, description="Campaign windows (专项行动).")
+    fraud: FraudParams = Field(default_factory=FraudParams)
+    samaritan: SamaritanParams = Field(default_factory=SamaritanParams)
     provenance: dict[str, str] = Field(
         default_factory=dict, description="Dotted parameter key -> source, or 'assumption: why'."
     )
@@ -81,6 +95,16 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
         for unknown in sorted(set(table) - types):
             problems.append((f"{key}.{unknown}", "unknown crime type",
                              f"use one of {sorted(types)} (defined under crime_types)"))
+    if s.awareness.half_time_days is not None and s.awareness.initial_share >= s.insurance.awareness_share / 2:
+        problems.append(("awareness.initial_share", "must be below half of insurance.awareness_share for a ramp",
+                         f"use a value below {s.insurance.awareness_share / 2}, or leave half_time_days out"))
+    for i, campaign in enumerate(s.campaigns):
+        for name in sorted(set(campaign.crime_types) - types):
+            problems.append((f"campaigns.{i}.crime_types", f"unknown crime type '{name}'",
+                             f"use names from {sorted(types)}"))
+    if "false_report" in types:
+        problems.append(("crime_types.false_report", "the name is reserved for staged reports (fraud)",
+                         "give the crime type another name"))
     for asset in sorted(set(s.insurance.coverage) - assets):
         problems.append((f"insurance.coverage.{asset}", "unknown asset class",
                          f"use one of {sorted(assets)} (defined under county.assets)"))
