@@ -190,19 +190,60 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
 
 
 @app.command()
-def validate(scenarios: list[Path]) -> None:
+def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
+        help="Also require a [provenance] source for every parameter; list those without one.")] = False) -> None:
     """Check scenario files; print every problem with file, key and fix."""
+    from minsheng_insure.scenario.provenance import missing_provenance
+
     failed = False
     for path in scenarios:
         try:
-            load_scenario(path)
-            out_console.print(f"ok: {path}", highlight=False)
+            scenario = load_scenario(path)
         except ScenarioError as e:
             failed = True
             for line in str(e).splitlines():
                 err_console.print(f"error: {line}", highlight=False, markup=False)
+            continue
+        missing = missing_provenance(scenario) if provenance else []
+        for key in missing:
+            err_console.print(f"error: {path}: {key}: no provenance. Fix: add \"{key}\" = \"source, or "
+                              f"assumption: why\" under [provenance]", highlight=False, markup=False)
+        failed |= bool(missing)
+        if not missing:
+            out_console.print(f"ok: {path}" + (" (every parameter has a source)" if provenance else ""),
+                              highlight=False)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, workers: Workers = 1,
+              write: Annotated[bool, typer.Option(help="Write the fitted values and their provenance into SCENARIO.")]
+              = False, quiet: Quiet = False) -> None:
+    """Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared cases +52.1%."""
+    from minsheng_insure.experiments.calibration import calibrate as fit
+    from minsheng_insure.experiments.calibration import write_calibration
+
+    s = load_scenario(scenario)
+    result = fit(s, replications=replications, seed=seed, workers=workers,
+                 progress=None if quiet else lambda line: err_console.print(line, highlight=False))
+    t = Table(title=f"{s.name}: {result.year} Q{result.quarter} against the year before, {replications} "
+                    f"replications, seed {seed}, 95% CIs")
+    for col in ("metric", "year before", "this year", "change", "95% CI", "reported by the county"):
+        t.add_column(col, justify="left" if col == "metric" else "right")
+    reported = {target.metric: target.change_pct for target in result.targets}
+    for row in result.table.itertuples(index=False):
+        t.add_row(row.metric, fmt(row.year_before, row.metric), fmt(row.this_year, row.metric),
+                  fmt_pct(row.change_pct), f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
+                  fmt_pct(reported[row.metric]) if row.metric in reported else "")
+    out_console.print(t)
+    for key, value in result.parameters.items():
+        out_console.print(f"fitted {key} = {value:.4g}", highlight=False)
+    errors = ", ".join(f"{k} {v:+.2f} points" for k, v in result.errors().items())
+    out_console.print(f"fit error (simulated - reported): {errors}; {result.evaluations} evaluations", highlight=False)
+    if write:
+        write_calibration(scenario, result)
+        err_console.print(f"wrote the fitted values and their provenance into {scenario}")
 
 
 @app.command()

@@ -172,8 +172,8 @@ class Replication:
             rate = _window_rate([c.sum(keepdims=True) for c in self.monthly_cleared],
                                 [r.sum(keepdims=True) for r in self.monthly_registered],
                                 s.accountability.window_months)[0]
-            self.extra_investigators = review_capacity(s.accountability, self.extra_investigators, rate)
-            self.pressure = under_pressure(s.accountability, rate)
+            self.extra_investigators = review_capacity(s.accountability, self.extra_investigators, rate, now)
+            self.pressure = under_pressure(s.accountability, rate, now)
             self._apply_capacity()
         self.last_review = now
         self.timeline.append({

@@ -20,7 +20,8 @@ def t_half_width(std: pd.Series | np.ndarray, n: pd.Series | np.ndarray, level: 
 def mean_ci(frame: pd.DataFrame, keys: list[str], level: float = LEVEL) -> pd.DataFrame:
     """Mean, 95% CI and replication count of every column of ``frame`` by ``keys``, in long form.
 
-    NaN values (a rate with nothing to divide by) are left out of their metric's count.
+    NaN values (a rate with nothing to divide by) are left out of their metric's count; a metric
+    with no value at all in a group is left out.
     """
     grouped = frame.groupby(keys, observed=True, sort=True) if keys else frame.groupby(lambda _: 0)
     mean, std, n = grouped.mean(), grouped.std(), grouped.count()
@@ -33,7 +34,7 @@ def mean_ci(frame: pd.DataFrame, keys: list[str], level: float = LEVEL) -> pd.Da
     long["ci_low"] = long["mean"] - half
     long["ci_high"] = long["mean"] + half
     long.index = long.index.set_names([*keys, "metric"] if keys else ["_", "metric"])
-    long = long.reset_index()
+    long = long[long["n"] > 0].reset_index()  # a metric that does not apply to a group (budget before a scheme)
     if not keys:
         long = long.drop(columns="_")
     return long[[*keys, "metric", "mean", "ci_low", "ci_high", "n"]]

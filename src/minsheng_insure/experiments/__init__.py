@@ -1,0 +1,1 @@
+"""Experiments over many runs: calibration, parameter sweeps, sensitivity analysis."""
