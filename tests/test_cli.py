@@ -36,11 +36,14 @@ def test_run_prints_the_headline_and_writes_tables(files, tmp_path) -> None:
     out = tmp_path / "run"
     done = minsheng("run", str(files["scheme"]), "-n", "3", "--seed", "4", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert "reporting_rate" in done.stdout and "95% CI" in done.stdout
+    assert "Reporting rate" in done.stdout and "95% CI" in done.stdout
     summary = pd.read_csv(out / "summary.csv")
-    assert {"metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
+    assert {"grouping", "year", "quarter", "metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
     assert (summary.loc[summary["metric"] == "incidents", "n"] == 3).all()
-    assert (out / "summary_by_quarter.csv").exists() and (out / "metrics.csv").exists()
+    assert {"whole_run", "year", "quarter", "policy_year", "crime_type"} <= set(summary["grouping"])
+    for name in ("summary.xlsx", "summary.parquet", "metrics.parquet", "timeline.parquet", "report.html",
+                 "plots/cases_by_month.png", "plots/cases_by_month.svg", "run.json"):
+        assert (out / name).exists(), name
     events = pd.read_parquet(out / "events.parquet")
     assert set(events["replication"]) == {0, 1, 2}
     # the resolved scenario reproduces the run exactly
@@ -56,16 +59,19 @@ def test_compare_writes_paired_tables(files, tmp_path) -> None:
     done = minsheng("compare", str(files["base"]), str(files["scheme"]), "-n", "3", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "common random numbers" in done.stdout
-    table = pd.read_csv(out / "comparison.csv").set_index("metric")
+    table = pd.read_csv(out / "comparison.csv")
+    table = table[table["grouping"] == "whole_run"].set_index("metric")
     assert table.loc["incidents", "difference"] == 0
     assert table.loc["reported", "difference"] > 0
-    assert (out / "baseline_summary.csv").exists() and (out / "scenario_events.parquet").exists()
+    for name in ("baseline/summary.csv", "scenario/events.parquet", "comparison.xlsx", "plots/forest.png",
+                 "report.html"):
+        assert (out / name).exists(), name
 
 
 def test_set_overrides_a_parameter(files) -> None:
     done = minsheng("run", str(files["scheme"]), "-n", "2", "--set", "insurance.budget_yuan=0")
     assert done.returncode == 0, done.stderr
-    payout = [line for line in done.stdout.splitlines() if "payout_yuan" in line]
+    payout = [line for line in done.stdout.splitlines() if "Payout" in line]
     assert payout and " 0.00 " in payout[0]
 
 

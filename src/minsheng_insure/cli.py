@@ -1,4 +1,4 @@
-"""The ``minsheng`` command: run and compare scenarios, validate files, print the schema.
+"""The ``minsheng`` command: run and compare scenarios, rebuild reports, validate, calibrate, print the schema.
 
 Exit codes: 0 success; 1 the run failed; 2 bad input (a scenario problem, a wrong option, an
 output folder that would be overwritten). Errors are one line each; ``--debug`` adds the traceback.
@@ -22,15 +22,22 @@ from rich.table import Table
 from minsheng_insure import __version__
 from minsheng_insure.api import compare as compare_scenarios
 from minsheng_insure.api import simulate
+from minsheng_insure.report.bundle import FORMATS, build_report, write_comparison, write_run
+from minsheng_insure.report.labels import LANGS, Lang, label, metric_label
 from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
 from minsheng_insure.report.tables import fmt, fmt_ci, fmt_pct, headline
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.metrics import GROUPINGS
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
-from minsheng_insure.scenario.loading import parse_override, scenario_to_toml
+from minsheng_insure.scenario.loading import parse_override
 from minsheng_insure.scenario.schema import Scenario as ScenarioModel
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+
+
+class BadInput(Exception):
+    """A command-line value that cannot be used; reported as one line with exit code 2."""
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate county social-order livelihood insurance (社会治安民生保险).")
@@ -65,7 +72,7 @@ def main() -> None:
     """Entry point of the ``minsheng`` console script."""
     try:
         app()  # typer reports usage errors itself, with exit code 2
-    except (ScenarioError, OutputExistsError) as e:
+    except (ScenarioError, OutputExistsError, BadInput) as e:
         for line in str(e).splitlines():
             err_console.print(f"error: {line}", highlight=False, markup=False)
         sys.exit(EXIT_BAD_INPUT)
@@ -95,98 +102,113 @@ def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | 
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _provenance_header(scenario: Scenario, seed: int, replications: int) -> str:
-    return (f"Resolved scenario written by minsheng-insure {__version__}\n"
-            f"Reproduce: minsheng run scenario.resolved.toml --seed {seed} -n {replications}")
+def _formats(text: str) -> set[str]:
+    chosen = {f.strip() for f in text.split(",") if f.strip()}
+    unknown = chosen - set(FORMATS)
+    if unknown or not chosen:
+        raise BadInput(f"--format: use any of {', '.join(FORMATS)}, comma-separated (got {text!r})")
+    return chosen
 
 
-def _write_result(folder: Path, result: SimulationResult, prefix: str = "") -> None:
-    result.summary().to_csv(folder / f"{prefix}summary.csv", index=False)
-    for by in ("policy_year", "year", "quarter", "crime_type", "asset_class", "township"):
-        result.summary(by).to_csv(folder / f"{prefix}summary_by_{by}.csv", index=False)
-    result.metrics().to_csv(folder / f"{prefix}metrics.csv", index=False)
-    result.events.to_parquet(folder / f"{prefix}events.parquet", index=False)
-    (folder / f"{prefix}scenario.resolved.toml").write_text(
-        scenario_to_toml(result.scenario, _provenance_header(result.scenario, result.seed, result.replications)),
-        encoding="utf-8")
-
-
-def _write_run_info(folder: Path, **info: object) -> None:
-    (folder / "run.json").write_text(json.dumps({"version": __version__, **info}, indent=2), encoding="utf-8")
-
-
-def _print_summary(result: SimulationResult, by: str | None) -> None:
+def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None:
     table = headline(result.summary(by))
     keys = [c for c in table.columns if c not in ("metric", "mean", "ci_low", "ci_high", "n")]
-    t = Table(title=f"{result.scenario.name}: {result.replications} replications, seed {result.seed}, "
-                    f"mean and 95% CI")
-    for col in [*keys, "metric", "mean", "95% CI"]:
-        t.add_column(col, justify="left" if col in (*keys, "metric") else "right")
-    for row in table.itertuples(index=False):
-        r = row._asdict()
-        t.add_row(*(str(r[k]) for k in keys), r["metric"], fmt(r["mean"], r["metric"]),
-                  fmt_ci(r["ci_low"], r["ci_high"], r["metric"]))
-    out_console.print(t)
-
-
-def _print_comparison(comparison: Comparison, by: str | None) -> None:
-    table = headline(comparison.table(by))
-    keys = [c for c in table.columns if c in ("year", "quarter", "month", "policy_year", "crime_type",
-                                              "asset_class", "township")]
-    b, s = comparison.baseline, comparison.scenario
-    t = Table(title=f"{s.scenario.name} against {b.scenario.name}: {b.replications} paired replications "
-                    f"(common random numbers), seed {b.seed}, 95% CIs")
-    for col in [*keys, "metric", "baseline", "scenario", "change", "change 95% CI"]:
-        t.add_column(col, justify="left" if col in (*keys, "metric") else "right")
+    t = Table(title=label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
+                          seed=result.seed))
+    for col in [*(label(k, lang) for k in keys), label("metric", lang), label("mean", lang), label("col_ci", lang)]:
+        t.add_column(col, justify="right" if col in (label("mean", lang), label("col_ci", lang)) else "left")
     for row in table.itertuples(index=False):
         r = row._asdict()
         m = r["metric"]
-        t.add_row(*(str(r[k]) for k in keys), m, fmt(r["baseline"], m), fmt(r["scenario"], m),
-                  fmt_pct(r["change_pct"]) if not pd.isna(r["change_pct"]) else fmt(r["difference"], m),
-                  f"[{fmt_pct(r['change_pct_ci_low'])}, {fmt_pct(r['change_pct_ci_high'])}]"
-                  if not pd.isna(r["change_pct"]) else fmt_ci(r["difference_ci_low"], r["difference_ci_high"], m))
+        t.add_row(*(str(r[k]) for k in keys), metric_label(m, lang), fmt(r["mean"], m, lang),
+                  fmt_ci(r["ci_low"], r["ci_high"], m, lang))
     out_console.print(t)
+
+
+def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> None:
+    table = headline(comparison.table(by))
+    keys = [c for c in table.columns if c in GROUPINGS or c in ("month",)]
+    b, s = comparison.baseline, comparison.scenario
+    t = Table(title=label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
+                          replications=b.replications, seed=b.seed))
+    columns = [*(label(k, lang) for k in keys), label("metric", lang), label("baseline", lang),
+               label("scenario", lang), label("col_change", lang), label("col_change_ci", lang)]
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="left" if i <= len(keys) else "right")
+    for row in table.itertuples(index=False):
+        r = row._asdict()
+        m = r["metric"]
+        if pd.isna(r["change_pct"]):  # no baseline value to divide by: show the difference
+            change = fmt(r["difference"], m, lang)
+            ci = fmt_ci(r["difference_ci_low"], r["difference_ci_high"], m, lang)
+        else:
+            change = fmt_pct(r["change_pct"])
+            ci = f"[{fmt_pct(r['change_pct_ci_low'])}, {fmt_pct(r['change_pct_ci_high'])}]"
+        t.add_row(*(str(r[k]) for k in keys), metric_label(m, lang), fmt(r["baseline"], m, lang),
+                  fmt(r["scenario"], m, lang), change, ci)
+    out_console.print(t)
+
+
+Formats = Annotated[str, typer.Option("--format", help="Table formats for --out: csv, xlsx, parquet, comma-separated.")]
+Language = Annotated[str, typer.Option("--lang", help="Language of tables, workbook, plots and report: zh or en.")]
+
+
+def _lang(text: str) -> Lang:
+    if text not in LANGS:
+        raise BadInput(f"--lang: use zh or en (got {text!r})")
+    return text  # type: ignore[return-value]
 
 
 @app.command()
 def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None, force: Force = False,
-        workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False) -> None:
-    """Simulate one scenario; print its headline metrics; write tables to --out."""
+        workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False,
+        formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
+    """Simulate one scenario; print its headline metrics; write tables, plots and a report to --out."""
+    chosen, language = _formats(formats), _lang(lang)
     s = _load(scenario, sets)
     if out is not None:
         check_output(out, force)
-    with _progress(quiet, f"simulating {s.name}") as progress:
+    with _progress(quiet, s.name) as progress:
         result = simulate(s, replications, seed, workers, progress)
-    _print_summary(result, by)
+    _print_summary(result, by, language)
     if out is not None:
         with output_folder(out, force) as folder:
-            _write_result(folder, result)
-            _write_run_info(folder, command="run", scenario=str(scenario), seed=seed, replications=replications,
-                            overrides=sets or [])
-        err_console.print(f"wrote {out}")
+            write_run(folder, result, chosen, language, {"scenario": str(scenario), "seed": seed,
+                                                         "replications": replications, "overrides": sets or []})
+        err_console.print(label("msg_wrote", language, path=out), highlight=False)
 
 
 @app.command()
 def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
-            quiet: Quiet = False) -> None:
+            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
     """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
+    chosen, language = _formats(formats), _lang(lang)
     b, s = load_scenario(baseline), _load(scenario, sets)
     if out is not None:
         check_output(out, force)
-    with _progress(quiet, f"simulating {b.name} and {s.name}") as progress:
+    with _progress(quiet, f"{b.name} / {s.name}") as progress:
         comparison = compare_scenarios(b, s, replications, seed, workers, progress)
-    _print_comparison(comparison, by)
+    _print_comparison(comparison, by, language)
     if out is not None:
         with output_folder(out, force) as folder:
-            comparison.table().to_csv(folder / "comparison.csv", index=False)
-            for group in ("policy_year", "year", "quarter", "crime_type", "asset_class", "township"):
-                comparison.table(group).to_csv(folder / f"comparison_by_{group}.csv", index=False)
-            _write_result(folder, comparison.baseline, "baseline_")
-            _write_result(folder, comparison.scenario, "scenario_")
-            _write_run_info(folder, command="compare", baseline=str(baseline), scenario=str(scenario), seed=seed,
-                            replications=replications, overrides=sets or [])
-        err_console.print(f"wrote {out}")
+            write_comparison(folder, comparison, chosen, language, {
+                "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
+                "overrides": sets or []})
+        err_console.print(label("msg_wrote", language, path=out), highlight=False)
+
+
+@app.command()
+def report(folder: Path, lang: Language = "en") -> None:
+    """Rebuild the plots and report.html of an output folder from its saved results, without re-running."""
+    language = _lang(lang)
+    if not folder.is_dir():
+        raise BadInput(f"{folder}: not a folder. Fix: give a folder written by minsheng run or compare --out")
+    try:
+        path = build_report(folder, language)
+    except FileNotFoundError as e:
+        raise BadInput(f"{e}. Fix: give a folder written by minsheng run or compare --out") from None
+    err_console.print(label("msg_report_built", language, path=path), highlight=False)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from pydantic import Field, model_validator
+from scipy.special import expit, logit
 
 from minsheng_insure.model.params import Params, Positive, Probability
 
@@ -53,4 +54,5 @@ def grow_awareness(params: AwarenessParams, ceiling: float, current: float, star
     rate = math.log(ceiling / initial - 1.0) / params.half_time_days
     boosted = sum(max(0.0, min(end, w_end) - max(start, w_start)) for w_start, w_end in params.publicity_windows_days)
     effective_days = (end - start) + (params.publicity_speedup - 1.0) * boosted
-    return ceiling / (1.0 + (ceiling / current - 1.0) * math.exp(-rate * effective_days))
+    # The logistic curve in log-odds of the ceiling share: a straight line, stable for tiny shares.
+    return ceiling * float(expit(logit(current / ceiling) + rate * effective_days))

@@ -6,6 +6,7 @@ place, so a run killed midway leaves the old folder (or none) behind, never a pa
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,24 @@ from pathlib import Path
 
 class OutputExistsError(Exception):
     """The output folder exists and is not empty, and overwriting was not asked for."""
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Staging folders of runs that were killed before they finished (their process is gone)."""
+    for stale in target.parent.glob(f".{target.name}.partial-*"):
+        pid = stale.name.removeprefix(f".{target.name}.partial-").split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def check_output(target: Path, force: bool = False) -> None:
@@ -30,7 +49,8 @@ def output_folder(target: Path, force: bool = False) -> Iterator[Path]:
     target = Path(target)
     check_output(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    _remove_abandoned(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=target.parent))
     try:
         yield staging
     except BaseException:

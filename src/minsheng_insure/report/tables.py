@@ -1,4 +1,4 @@
-"""Headline tables: the metrics a planner reads first, formatted for a terminal."""
+"""The tables a planner reads: every grouping in one tidy table, headline rows, and their display form."""
 
 from __future__ import annotations
 
@@ -6,35 +6,93 @@ import math
 
 import pandas as pd
 
+from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
+from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.metrics import GROUPINGS
+from minsheng_insure.results.result import SimulationResult
+from minsheng_insure.scenario.schema import Scenario
+
 HEADLINE = ["incidents", "reported", "registered", "cleared", "reporting_rate", "clearance_rate",
             "cleared_per_incident", "claims_filed", "claims_paid", "payout_yuan", "budget_used_share",
             "budget_exhausted", "budget_exhausted_day", "recovered_yuan", "uncompensated_loss_yuan"]
+
+TABLE_GROUPINGS = ["whole_run", "year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
+"""The groupings written to the summary and comparison tables, each a block of rows."""
+
+KEY_COLUMNS = ["year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
+VALUE_COLUMNS = {"mean", "ci_low", "ci_high", "n", "baseline", "scenario", "difference", "difference_ci_low",
+                 "difference_ci_high", "change_pct", "change_pct_ci_low", "change_pct_ci_high", "year_before",
+                 "this_year"}
+
+
+def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    blocks = []
+    for grouping, table in tables.items():
+        block = table.copy()
+        for key in KEY_COLUMNS:
+            if key not in block:
+                block[key] = pd.NA
+            block[key] = block[key].astype("string")
+        block.insert(0, "grouping", grouping)
+        blocks.append(block)
+    stacked = pd.concat(blocks, ignore_index=True)
+    values = [c for c in stacked.columns if c not in ("grouping", *KEY_COLUMNS, "metric")]
+    return stacked[["grouping", *KEY_COLUMNS, "metric", *values]]
+
+
+def summary_table(result: SimulationResult) -> pd.DataFrame:
+    """Every metric's mean and 95% CI for the whole run and by each grouping, in one tidy table."""
+    return _stack({g: result.summary(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
+
+
+def comparison_table(comparison: Comparison) -> pd.DataFrame:
+    """The paired comparison for the whole run and by each grouping, in one tidy table."""
+    return _stack({g: comparison.table(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
 
 
 def headline(table: pd.DataFrame) -> pd.DataFrame:
     """The headline metrics of a summary or comparison table, in reading order."""
     rows = table[table["metric"].isin(HEADLINE)].copy()
     rows["order"] = rows["metric"].map(HEADLINE.index)
-    return rows.sort_values([c for c in rows.columns if c not in (
-        "metric", "order", "mean", "ci_low", "ci_high", "n", "baseline", "scenario", "difference",
-        "difference_ci_low", "difference_ci_high", "change_pct", "change_pct_ci_low", "change_pct_ci_high")]
-        + ["order"]).drop(columns="order")
+    keys = [c for c in rows.columns if c in GROUPINGS.get(c, []) or c in KEY_COLUMNS or c == "month"]
+    return rows.sort_values([*keys, "order"]).drop(columns="order")
 
 
-def fmt(value: float, metric: str = "") -> str:
+def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
+    """A table for people: translated headers and names, a unit column, money in 万元 in Chinese."""
+    out = table.copy()
+    scale = out["metric"].map(lambda m: money_scale(m, lang))
+    for col in out.columns:
+        if col in VALUE_COLUMNS and col != "n" and not col.startswith("change_pct"):
+            out[col] = out[col] / scale
+    if "crime_type" in out and scenario is not None:
+        names = {k: (ct.label_zh or k) if lang == "zh" else k for k, ct in scenario.crime_types.items()}
+        names["false_report"] = label("crime_false_report", lang)
+        out["crime_type"] = out["crime_type"].map(lambda v: names.get(v, v), na_action="ignore")
+    if "asset_class" in out:
+        out["asset_class"] = out["asset_class"].map(lambda v: asset_label(v, lang), na_action="ignore")
+    if "grouping" in out:
+        out["grouping"] = out["grouping"].map(lambda g: label(g, lang))
+    out.insert(list(out.columns).index("metric") + 1, "unit", out["metric"].map(lambda m: metric_unit(m, lang)))
+    out["metric"] = out["metric"].map(lambda m: metric_label(m, lang))
+    return out.rename(columns={c: label(c, lang) for c in out.columns})
+
+
+def fmt(value: float, metric: str = "", lang: Lang = "en") -> str:
     """A number as a planner reads it: rates as %, money and counts with thousands separators."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "-"
-    if metric.endswith(("_rate", "_share", "_per_incident")) or metric == "budget_exhausted":
+    value = value / money_scale(metric, lang)
+    if metric.endswith(("_rate", "_share", "_per_incident", "_ratio")) or metric == "budget_exhausted":
         return f"{value:.1%}"
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
 
 
-def fmt_ci(low: float, high: float, metric: str = "") -> str:
-    return f"[{fmt(low, metric)}, {fmt(high, metric)}]"
+def fmt_ci(low: float, high: float, metric: str = "", lang: Lang = "en") -> str:
+    return f"[{fmt(low, metric, lang)}, {fmt(high, metric, lang)}]"
 
 
 def fmt_pct(value: float) -> str:
-    return "-" if value is None or math.isnan(value) else f"{value:+.1f}%"
+    return "-" if value is None or value is pd.NA or math.isnan(value) else f"{value:+.1f}%"

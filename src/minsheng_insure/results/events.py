@@ -52,15 +52,29 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def event_frame(columns: list[dict[str, np.ndarray]], scenario: Scenario) -> pd.DataFrame:
-    """The event log of several replications, with codes turned into the scenario's names."""
-    merged = {name: np.concatenate([c[name] for c in columns]) for name in columns[0]}
-    labels = {
+def category_labels(scenario: Scenario) -> dict[str, list[str]]:
+    """The categories of the event log's categorical columns, in code order."""
+    return {
         "crime_type": [*scenario.crime_types, "false_report"],
         "asset_class": ["none", *scenario.county.assets],
         "denial_reason": list(DENIAL_REASONS),
         "fraud": list(FRAUD_KINDS),
     }
+
+
+def restore_categories(events: pd.DataFrame, samaritan: pd.DataFrame,
+                       scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Categorical columns as ``simulate`` makes them (a file format may drop unused categories)."""
+    events = events.assign(**{name: pd.Categorical(events[name].astype(str), categories=labels)
+                              for name, labels in category_labels(scenario).items()})
+    samaritan = samaritan.assign(tier=pd.Categorical(samaritan["tier"].astype(str), categories=list(TIERS)))
+    return events, samaritan
+
+
+def event_frame(columns: list[dict[str, np.ndarray]], scenario: Scenario) -> pd.DataFrame:
+    """The event log of several replications, with codes turned into the scenario's names."""
+    merged = {name: np.concatenate([c[name] for c in columns]) for name in columns[0]}
+    labels = category_labels(scenario)
     merged["asset_class"] = merged["asset_class"] + 1  # NO_ASSET (-1) becomes "none"
     frame = pd.DataFrame({
         name: pd.Categorical.from_codes(merged[name], categories=labels[name]) if name in labels

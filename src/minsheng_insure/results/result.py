@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from minsheng_insure.results.comparison import paired_changes
@@ -35,6 +36,27 @@ class SimulationResult:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
         metrics = self.metrics(by).drop(columns="replication")
         return mean_ci(metrics, normalise_by(by))
+
+    def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
+        """Cumulative payout within each policy year, mean and 95% CI across replications, every ``step_days``."""
+        paid = self.events.loc[self.events["paid_yuan"] > 0, ["replication", "policy_year", "paid_day", "paid_yuan"]]
+        rows = []
+        for year, block in paid.groupby("policy_year"):
+            start = self.scenario.insurance.policy_year_end(int(year)) - 365
+            grid = np.arange(max(start, self.scenario.insurance.start_day),
+                             block["paid_day"].max() + step_days, step_days)
+            curves = np.zeros((self.replications, grid.size))
+            for rep, rep_block in block.groupby("replication"):
+                order = np.argsort(rep_block["paid_day"].to_numpy())
+                days = rep_block["paid_day"].to_numpy()[order]
+                cumulative = np.cumsum(rep_block["paid_yuan"].to_numpy()[order])
+                at = np.searchsorted(days, grid, side="right")
+                curves[rep] = np.where(at > 0, cumulative[np.maximum(at - 1, 0)], 0.0)
+            frame = pd.DataFrame(curves, columns=grid)
+            summary = mean_ci(frame.melt(var_name="day", value_name="payout_yuan"), ["day"])
+            rows.append(summary.assign(policy_year=int(year)))
+        columns = ["policy_year", "day", "mean", "ci_low", "ci_high", "n"]
+        return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
     def period_change(self, period: str = "quarter") -> pd.DataFrame:
         """Year-on-year change of every metric for each period (``quarter``, ``month`` or ``year``).

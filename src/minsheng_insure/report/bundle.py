@@ -1,0 +1,113 @@
+"""Output folders: the tables, the saved results, the workbook, the plots and the report.
+
+``run`` folder::
+
+    summary.csv / .xlsx / .parquet   every metric, mean and 95% CI, whole run and by each grouping
+    metrics.parquet                  per-replication metrics (whole run and by quarter)
+    events.parquet, samaritan.parquet, timeline.parquet, scenario.resolved.toml, result.json
+    plots/*.png, plots/*.svg, report.html, run.json
+
+``compare`` folder: ``comparison.csv / .xlsx / .parquet`` and ``plots/``, ``report.html``,
+``run.json`` at the top; each side's saved result and summary in ``baseline/`` and ``scenario/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from minsheng_insure import __version__
+from minsheng_insure.report.excel import write_workbook
+from minsheng_insure.report.html import render
+from minsheng_insure.report.labels import Lang
+from minsheng_insure.report.plots import draw_all
+from minsheng_insure.report.tables import comparison_table, summary_table
+from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.io import load_result, save_result
+from minsheng_insure.results.result import SimulationResult
+
+FORMATS = ("csv", "xlsx", "parquet")
+
+
+def _write_table(table: pd.DataFrame, stem: Path, formats: set[str]) -> None:
+    if "csv" in formats:
+        table.to_csv(stem.with_suffix(".csv"), index=False)
+    if "parquet" in formats:
+        table.to_parquet(stem.with_suffix(".parquet"), index=False)
+
+
+def _write_side(folder: Path, result: SimulationResult, formats: set[str]) -> pd.DataFrame:
+    folder.mkdir(parents=True, exist_ok=True)
+    save_result(folder, result, __version__)
+    summary = summary_table(result)
+    _write_table(summary, folder / "summary", formats)
+    pd.concat([result.metrics().assign(grouping="whole_run"), result.metrics("quarter").assign(grouping="quarter")],
+              ignore_index=True).to_parquet(folder / "metrics.parquet", index=False)
+    return summary
+
+
+def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: Lang, info: dict) -> None:
+    """Everything a run produces, into ``folder`` (an empty staging folder)."""
+    summary = _write_side(folder, result, formats)
+    if "xlsx" in formats:
+        write_workbook(folder / "summary.xlsx", lang, result.scenario, {"": summary})
+    _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
+    build_report(folder, lang, result)
+
+
+def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang, info: dict) -> None:
+    """Everything a comparison produces, into ``folder`` (an empty staging folder)."""
+    summaries = {side: _write_side(folder / side, getattr(comparison, side), formats)
+                 for side in ("baseline", "scenario")}
+    table = comparison_table(comparison)
+    _write_table(table, folder / "comparison", formats)
+    if "xlsx" in formats:
+        write_workbook(folder / "comparison.xlsx", lang, comparison.scenario.scenario,
+                       {comparison.scenario.scenario.name: summaries["scenario"],
+                        comparison.baseline.scenario.name: summaries["baseline"]},
+                       comparison=table, baseline=comparison.baseline.scenario)
+    _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
+    build_report(folder, lang, comparison.scenario, comparison)
+
+
+def _write_info(folder: Path, info: dict) -> None:
+    (folder / "run.json").write_text(json.dumps({"version": __version__, **info}, indent=2, ensure_ascii=False),
+                                     encoding="utf-8")
+
+
+def build_report(folder: Path, lang: Lang, result: SimulationResult | None = None,
+                 comparison: Comparison | None = None) -> Path:
+    """(Re)build ``plots/`` and ``report.html`` in ``folder``, from the given results or the saved ones.
+
+    Both are written beside their final names first and swapped in at the end, so a failure leaves
+    the previous report whole.
+    """
+    if result is None:
+        result, comparison = load_saved(folder)
+    staging = Path(tempfile.mkdtemp(prefix=".plots-", dir=folder))
+    try:
+        plots = draw_all(staging, lang, result, comparison)
+        page = render(lang, __version__, plots, result, comparison)
+        partial = folder / f".report.html.{os.getpid()}"
+        partial.write_text(page, encoding="utf-8")
+        final_plots = folder / "plots"
+        if final_plots.exists():
+            shutil.rmtree(final_plots)
+        staging.rename(final_plots)
+        partial.replace(folder / "report.html")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder / "report.html"
+
+
+def load_saved(folder: Path) -> tuple[SimulationResult, Comparison | None]:
+    """The result (and comparison) saved in an output folder; FileNotFoundError if it holds none."""
+    if (folder / "baseline").is_dir() and (folder / "scenario").is_dir():
+        comparison = Comparison(load_result(folder / "baseline"), load_result(folder / "scenario"))
+        return comparison.scenario, comparison
+    return load_result(folder), None

@@ -1,0 +1,120 @@
+"""The HTML report: one self-contained file (plots embedded, no network), readable and printable."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from minsheng_insure.report.labels import Lang, label
+from minsheng_insure.report.tables import fmt, fmt_pct, headline, localise
+from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.result import SimulationResult
+from minsheng_insure.scenario.provenance import parameters
+
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", system-ui, sans-serif;
+       max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { border-bottom: 2px solid #444; padding-bottom: .3em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #bbb; padding: .25em .6em; text-align: right; }
+th { background: #eee; } td.text, th.text { text-align: left; }
+img { max-width: 100%; display: block; margin: 1em 0; }
+figure { margin: 0; page-break-inside: avoid; }
+.meta { color: #555; }
+details { margin: 1em 0; }
+@media print { body { max-width: none; } details { display: block; } details > * { display: block; } }
+"""
+
+CHECK = """
+window.addEventListener('load', function () {
+  var images = Array.prototype.slice.call(document.images);
+  var ok = images.every(function (img) { return img.complete && img.naturalWidth > 0; });
+  document.body.setAttribute('data-images', images.length);
+  document.body.setAttribute('data-images-ok', ok ? 'yes' : 'no');
+});
+"""
+
+
+def _table(frame: pd.DataFrame, table_id: str = "") -> str:
+    ident = f' id="{table_id}"' if table_id else ""
+    head = "".join(f'<th class="text">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            text = "-" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+            klass = ' class="text"' if isinstance(text, str) else ""
+            shown = f"{text:,.4g}" if isinstance(text, float) else str(text)
+            cells.append(f"<td{klass}>{html.escape(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _headline_run(result: SimulationResult, lang: Lang) -> pd.DataFrame:
+    rows = headline(result.summary())
+    return pd.DataFrame({
+        label("metric", lang): localise(rows, lang)[label("metric", lang)],
+        label("unit", lang): localise(rows, lang)[label("unit", lang)],
+        label("mean", lang): [fmt(v, m, lang) for v, m in zip(rows["mean"], rows["metric"], strict=True)],
+        label("col_ci", lang): [f"[{fmt(lo, m, lang)}, {fmt(hi, m, lang)}]" for lo, hi, m in
+                                zip(rows["ci_low"], rows["ci_high"], rows["metric"], strict=True)],
+        label("n", lang): rows["n"].astype(int).to_numpy(),
+    })
+
+
+def _headline_compare(comparison: Comparison, lang: Lang) -> pd.DataFrame:
+    rows = headline(comparison.table())
+    shown = localise(rows, lang)
+    return pd.DataFrame({
+        label("metric", lang): shown[label("metric", lang)],
+        label("unit", lang): shown[label("unit", lang)],
+        label("baseline", lang): [fmt(v, m, lang) for v, m in zip(rows["baseline"], rows["metric"], strict=True)],
+        label("scenario", lang): [fmt(v, m, lang) for v, m in zip(rows["scenario"], rows["metric"], strict=True)],
+        label("col_change", lang): [fmt_pct(v) for v in rows["change_pct"]],
+        label("col_change_ci", lang): [f"[{fmt_pct(lo)}, {fmt_pct(hi)}]" for lo, hi in
+                                       zip(rows["change_pct_ci_low"], rows["change_pct_ci_high"], strict=True)],
+        label("n", lang): rows["n"].astype(int).to_numpy(),
+    })
+
+
+def _parameters(result: SimulationResult, lang: Lang) -> str:
+    frame = pd.DataFrame([(p.key, str(p.value), p.unit, p.source) for p in parameters(result.scenario)],
+                         columns=[label(c, lang) for c in ("parameter", "value", "unit", "source")])
+    return (f"<details><summary>{html.escape(result.scenario.name)}: "
+            f"{html.escape(result.scenario.description)}</summary>{_table(frame)}</details>")
+
+
+def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationResult,
+           comparison: Comparison | None = None) -> str:
+    """The report's HTML text."""
+    title = label("report_title_compare" if comparison else "report_title_run", lang)
+    subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
+               else result.scenario.name)
+    head = _headline_compare(comparison, lang) if comparison else _headline_run(result, lang)
+    by_year = localise(result.summary("year"), lang, result.scenario)
+    images = "".join(
+        f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
+        f'{base64.b64encode(path.read_bytes()).decode()}"></figure>' for name, path in plots.items())
+    runs = [comparison.baseline, comparison.scenario] if comparison else [result]
+    method = label("method_text", lang, replications=result.replications, seed=result.seed, version=version)
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
+<body>
+<h1>{html.escape(title)}: {html.escape(subject)}</h1>
+<p class="meta">{html.escape(method)}</p>
+<h2>{html.escape(label("section_headline", lang))}</h2>
+{_table(head, "headline")}
+<h2>{html.escape(label("section_plots", lang))}</h2>
+{images}
+<h2>{html.escape(label("section_tables", lang))}: {html.escape(result.scenario.name)}</h2>
+{_table(by_year, "by-year")}
+<h2>{html.escape(label("section_scenario", lang))}</h2>
+{"".join(_parameters(r, lang) for r in runs)}
+<h2>{html.escape(label("section_method", lang))}</h2>
+<p>{html.escape(method)}</p>
+</body></html>
+"""

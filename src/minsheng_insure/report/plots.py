@@ -1,0 +1,168 @@
+"""Plots (matplotlib, PNG and SVG): cases by month, rates by quarter, payouts against the budget,
+payouts by asset class, and for comparisons a forest plot of % changes.
+
+Chinese labels need a CJK font; when none is installed the plots fall back to English with a
+warning (Debian: ``apt-get install fonts-wqy-zenhei`` or ``fonts-noto-cjk``).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed or wanted
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, money_scale
+from minsheng_insure.report.tables import HEADLINE
+from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.result import SimulationResult
+
+# matplotlib logs a line per text for fonts with one weight only (WenQuanYi); the text still renders.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+CJK_FAMILIES = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP",
+                "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC",
+                "Droid Sans Fallback", "AR PL UMing CN")
+
+
+def cjk_font() -> str | None:
+    """The name of an installed font that covers Chinese, if any."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+def plot_language(lang: Lang) -> Lang:
+    """The language plots can be drawn in: Chinese only with a CJK font, else English with a warning."""
+    if lang == "zh":
+        font = cjk_font()
+        if font is None:
+            warnings.warn(label("msg_no_cjk_font", "en"), stacklevel=2)
+            return "en"
+        plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+        plt.rcParams["axes.unicode_minus"] = False
+    else:
+        plt.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    return lang
+
+
+def _period_axis(table: pd.DataFrame, unit: str) -> list[str]:
+    return [f"{int(y)}-{int(p):02d}" if unit == "month" else f"{int(y)}Q{int(p)}"
+            for y, p in zip(table["year"], table[unit], strict=True)]
+
+
+def cases_by_month(result: SimulationResult, lang: Lang) -> Figure:
+    summary = result.summary("month")
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for metric in ("incidents", "reported", "registered", "cleared"):
+        rows = summary[summary["metric"] == metric].sort_values(["year", "month"])
+        x = np.arange(len(rows))
+        ax.plot(x, rows["mean"], label=metric_label(metric, lang))
+        ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25)
+    ticks = _period_axis(rows, "month")
+    ax.set_xticks(np.arange(len(ticks))[::3], ticks[::3], rotation=45, ha="right")
+    ax.set(title=label("plot_cases_by_month", lang), xlabel=label("axis_month", lang), ylabel=label("axis_cases", lang))
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def rates_by_quarter(results: dict[str, SimulationResult], lang: Lang) -> Figure:
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for name, result in results.items():
+        summary = result.summary("quarter")
+        for metric, style in (("reporting_rate", "-"), ("clearance_rate", "--")):
+            rows = summary[summary["metric"] == metric].sort_values(["year", "quarter"])
+            x = np.arange(len(rows))
+            ax.errorbar(x, rows["mean"], yerr=[rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]],
+                        linestyle=style, marker="o", capsize=3, label=f"{metric_label(metric, lang)}: {name}")
+    ax.set_xticks(x, _period_axis(rows, "quarter"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set(title=label("plot_rates", lang), xlabel=label("axis_quarter", lang), ylabel=label("axis_rate", lang))
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
+    curve = result.payout_curve()
+    budget = result.summary("policy_year")
+    scale = money_scale("payout_yuan", lang)
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for year, rows in curve.groupby("policy_year"):
+        ax.plot(rows["day"], rows["mean"] / scale, label=f"{label('policy_year', lang)} {year}")
+        ax.fill_between(rows["day"], rows["ci_low"] / scale, rows["ci_high"] / scale, alpha=0.25)
+        end = result.scenario.insurance.policy_year_end(int(year))
+        fund = result.scenario.insurance.fund_yuan(int(year)) / scale
+        ax.hlines(fund, end - 365, end, colors="grey", linestyles=":",
+                  label=label("legend_budget", lang) if year == curve["policy_year"].min() else None)
+        exhausted = budget[(budget["policy_year"] == year) & (budget["metric"] == "budget_exhausted_day")]
+        if len(exhausted):
+            ax.axvline(exhausted["mean"].iloc[0], color="red", linestyle="--", alpha=0.6,
+                       label=label("legend_exhausted", lang) if year == curve["policy_year"].min() else None)
+    ax.set(title=label("plot_payouts", lang), xlabel=label("axis_day", lang), ylabel=label("axis_payout", lang))
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def payouts_by_asset(result: SimulationResult, lang: Lang) -> Figure:
+    rows = result.summary("asset_class")
+    rows = rows[(rows["metric"] == "payout_yuan") & (rows["asset_class"] != "none")]
+    scale = money_scale("payout_yuan", lang)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    y = np.arange(len(rows))
+    ax.barh(y, rows["mean"] / scale, xerr=[(rows["mean"] - rows["ci_low"]) / scale,
+                                           (rows["ci_high"] - rows["mean"]) / scale], capsize=3)
+    ax.set_yticks(y, [asset_label(a, lang) for a in rows["asset_class"]])
+    ax.set(title=label("plot_payouts_by_asset", lang), xlabel=label("axis_payout", lang))
+    fig.tight_layout()
+    return fig
+
+
+def forest(comparison: Comparison, lang: Lang) -> Figure:
+    table = comparison.table()
+    rows = table[table["metric"].isin(HEADLINE) & table["change_pct"].notna()]
+    rows = rows.assign(order=rows["metric"].map(HEADLINE.index)).sort_values("order", ascending=False)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    y = np.arange(len(rows))
+    ax.errorbar(rows["change_pct"], y, xerr=[rows["change_pct"] - rows["change_pct_ci_low"],
+                                             rows["change_pct_ci_high"] - rows["change_pct"]],
+                fmt="o", capsize=3)
+    ax.axvline(0, color="grey", linewidth=1)
+    ax.set_yticks(y, [metric_label(m, lang) for m in rows["metric"]])
+    ax.set(title=label("plot_forest", lang), xlabel=label("axis_change", lang))
+    fig.tight_layout()
+    return fig
+
+
+def save(fig: Figure, folder: Path, name: str) -> Path:
+    """Save ``fig`` as ``name.png`` and ``name.svg`` in ``folder``; returns the PNG's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{name}.png"
+    fig.savefig(png, dpi=110)
+    fig.savefig(folder / f"{name}.svg")
+    plt.close(fig)
+    return png
+
+
+def draw_all(folder: Path, lang: Lang, result: SimulationResult,
+             comparison: Comparison | None = None) -> dict[str, Path]:
+    """Every plot for a run (or a comparison), saved in ``folder``; name -> PNG path."""
+    lang = plot_language(lang)
+    results = ({comparison.baseline.scenario.name: comparison.baseline, result.scenario.name: result}
+               if comparison is not None else {result.scenario.name: result})
+    plots = {"cases_by_month": cases_by_month(result, lang), "rates_by_quarter": rates_by_quarter(results, lang)}
+    if result.scenario.insurance.coverage and (result.events["paid_yuan"] > 0).any():
+        plots["payouts_against_budget"] = payouts_against_budget(result, lang)
+        plots["payouts_by_asset"] = payouts_by_asset(result, lang)
+    if comparison is not None:
+        plots["forest"] = forest(comparison, lang)
+    return {name: save(fig, folder, name) for name, fig in plots.items()}

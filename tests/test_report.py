@@ -1,0 +1,160 @@
+"""Outputs for planners and reviewers: catalogue, workbook, plots, HTML report, rebuilds, kills."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from minsheng_insure.model.insurance import DENIAL_REASONS
+from minsheng_insure.report import plots
+from minsheng_insure.report.labels import CATALOGUE, LANGS, label
+from minsheng_insure.results.metrics import GROUPINGS, METRIC_DESCRIPTIONS
+from minsheng_insure.scenario.loading import scenario_to_toml
+
+from factories import small_scenario
+
+ROOT = Path(__file__).parent.parent
+MINSHENG = str(Path(sys.executable).parent / "minsheng")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def minsheng(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("report")
+    base = folder / "base.toml"
+    base.write_text(scenario_to_toml(small_scenario(**{"insurance.coverage": {}, "name": "base",
+                                                       "simulation.horizon_days": 730})))
+    scheme = folder / "scheme.toml"
+    scheme.write_text('extends = "base.toml"\nname = "scheme"\n[insurance]\nbudget_yuan = 40000\nstart_day = 181\n'
+                      'policy_year_start_day = 181\n[insurance.coverage.goods]\ndeductible_yuan = 100\n'
+                      '[insurance.coverage.livestock]\ncopay_share = 0.1\n')
+    out = folder / "cmp"
+    done = minsheng("compare", str(base), str(scheme), "-n", "3", "--out", str(out), "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    return {"base": base, "scheme": scheme, "compare": out, "folder": folder}
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    for key, texts in CATALOGUE.items():
+        for lang in LANGS:
+            assert texts.get(lang, "").strip(), f"{key} has no {lang} text"
+    needed = [*METRIC_DESCRIPTIONS, *GROUPINGS, "whole_run", *(f"asset_{a}" for a in (
+        "household_goods", "housing", "farm_machinery", "large_livestock", "grain", "trees", "vehicles", "none"))]
+    needed += [f"claims_denied_{r}" for r in DENIAL_REASONS[1:]]
+    assert [k for k in needed if k not in CATALOGUE] == []
+
+
+def test_comparison_workbook_reads_back(files) -> None:
+    wb = openpyxl.load_workbook(files["compare"] / "comparison.xlsx")
+    names = wb.sheetnames
+    assert any(n.startswith(label("sheet_comparison", "zh")) for n in names)
+    assert any(n.startswith(label("sheet_parameters", "zh")) for n in names)
+    comparison = wb[names[0]]
+    header = [c.value for c in comparison[1]]
+    assert header[:4] == ["指标", "单位", "基准", "方案"]
+    assert comparison.freeze_panes == "B2"
+    rows = {r[0].value: r for r in comparison.iter_rows(min_row=2)}
+    assert rows["赔付金额"][1].value == "万元"          # money in 万元 in Chinese
+    # two policy years of a 40,000 yuan budget: at most 8 万元 (80,000 if it were shown in yuan)
+    assert 0 < rows["赔付金额"][3].value <= 8.0 + 1e-9
+    assert rows["报案率"][3].number_format == "0.0%"
+    summary = wb[[n for n in names if n.startswith(label("sheet_summary", "zh"))][1]]
+    header = [c.value for c in summary[1]]
+    assert header[0] == "年份" and "发案数 (件)" in header and "赔付金额 (万元)" in header
+    assert summary.freeze_panes == "B2"
+    params = wb[next(n for n in names if n.startswith(label("sheet_parameters", "zh")))]
+    keys = [r[0].value for r in params.iter_rows(min_row=2)]
+    assert "insurance.budget_yuan" in keys
+
+
+def test_english_run_workbook_and_formats(files, tmp_path) -> None:
+    out = tmp_path / "run"
+    done = minsheng("run", str(files["scheme"]), "-n", "2", "--out", str(out), "--format", "xlsx", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert (out / "summary.xlsx").exists() and not (out / "summary.csv").exists()
+    assert (out / "events.parquet").exists()  # the event log is always written
+    wb = openpyxl.load_workbook(out / "summary.xlsx")
+    header = [c.value for c in wb[wb.sheetnames[0]][1]]
+    assert "Payout (yuan)" in header
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "pdf"], "--format"),
+    (["--lang", "fr"], "--lang"),
+])
+def test_bad_output_options_exit_2(files, tmp_path, args, message) -> None:
+    done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(tmp_path / "x"), *args)
+    assert done.returncode == 2 and message in done.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_report_rebuilds_from_saved_results(files) -> None:
+    out = files["compare"]
+    before = (out / "report.html").read_text(encoding="utf-8")
+    (out / "report.html").unlink()
+    shutil.rmtree(out / "plots")
+    done = minsheng("report", str(out), "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    after = (out / "report.html").read_text(encoding="utf-8")
+    assert after.count("<img") == before.count("<img") == 5
+    assert "主要结果" in after and (out / "plots" / "forest.svg").exists()
+    english = minsheng("report", str(out), "--lang", "en")
+    assert english.returncode == 0 and "Headline" in (out / "report.html").read_text(encoding="utf-8")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_report_on_a_folder_without_results_is_refused(tmp_path) -> None:
+    done = minsheng("report", str(tmp_path))
+    assert done.returncode == 2 and "not a saved result" in done.stderr
+
+
+def test_plots_fall_back_to_english_without_a_cjk_font(monkeypatch) -> None:
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font"):
+        assert plots.plot_language("zh") == "en"
+    assert plots.plot_language("en") == "en"
+
+
+def test_killed_run_leaves_no_half_written_folder(files, tmp_path) -> None:
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([MINSHENG, "run", str(ROOT / "scenarios" / "shenqiu_2016.toml"), "-n", "400", "--out",
+                             str(out), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    # a later run to the same folder succeeds and clears the killed run's staging folder
+    done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(out), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert (out / "summary.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="headless Chromium not installed here")
+def test_report_renders_in_headless_chromium(files, tmp_path) -> None:
+    assert CHROMIUM is not None, "CI must have Chromium: .ci/run installs Debian's chromium"
+    report = files["compare"] / "report.html"
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+         "--virtual-time-budget=5000", "--dump-dom", report.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    dom = done.stdout
+    assert 'id="headline"' in dom
+    assert label("reported", "zh") in dom or label("reported", "en") in dom
+    assert 'data-images="5"' in dom and 'data-images-ok="yes"' in dom
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []
