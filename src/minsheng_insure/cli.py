@@ -268,6 +268,60 @@ def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, w
         err_console.print(f"wrote the fitted values and their provenance into {scenario}")
 
 
+@app.command(name="sweep")
+def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for the results (resumable).")],
+                  workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")]
+                  = None,
+                  scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler to run on.")] = None,
+                  dask: Annotated[str | None, typer.Option(help="'local' to run on a Dask LocalCluster.")] = None,
+                  quiet: Quiet = False) -> None:
+    """Run a parameter sweep; killed and started again, it runs only the missing points."""
+    from minsheng_insure.experiments.sweep import DaskExecutor, LocalExecutor, load_sweep, sweep
+
+    parsed, folder = load_sweep(spec)
+    if dask not in (None, "local"):
+        raise BadInput(f"--dask: only 'local' is known (got {dask!r}); give a cluster with --scheduler ADDRESS")
+    if scheduler or dask:
+        executor: LocalExecutor | DaskExecutor = DaskExecutor(scheduler or "local", workers)
+    else:
+        executor = LocalExecutor(workers)
+    with _progress(quiet, "sweep") as progress:
+        table = sweep(parsed, folder, executor, out=out, progress=progress)
+    failed = table.loc[table["error"].fillna("") != "", "point"].nunique()
+    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}"
+                      + (f"; {failed} points failed (see the error column)" if failed else ""), highlight=False)
+
+
+@app.command()
+def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol") -> None:
+    """Sensitivity indices with 95% CIs from a finished sweep folder; writes sensitivity.csv and plots."""
+    from minsheng_insure.experiments.sensitivity import sensitivity as analyse
+    from minsheng_insure.experiments.sensitivity import tornado
+    from minsheng_insure.experiments.sweep import read_sweep, sweep_spec_of
+
+    if not (folder / "sweep.json").exists():
+        raise BadInput(f"{folder}: no sweep.json. Fix: give a folder written by minsheng sweep --out")
+    if method not in ("sobol", "morris"):
+        raise BadInput(f"--method: use sobol or morris (got {method!r})")
+    spec = sweep_spec_of(folder)
+    table = read_sweep(folder)
+    if table["point"].nunique() < len(pd.read_parquet(folder / "points.parquet")):
+        raise BadInput(f"{folder}: the sweep is not finished. Fix: run minsheng sweep again with the same --out")
+    try:
+        indices = analyse(table, spec, method)  # type: ignore[arg-type]
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+    indices.to_csv(folder / "sensitivity.csv", index=False)
+    for metric in spec.metrics:
+        tornado(indices, metric, folder / "plots" / f"sensitivity_{metric}.png")
+    t = Table(title=f"{method} indices, 95% CIs ({folder})")
+    for col in indices.columns:
+        t.add_column(col)
+    for row in indices.itertuples(index=False):
+        t.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+    out_console.print(t)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
