@@ -21,7 +21,7 @@ from minsheng_insure.model.awareness import awareness_at_start, grow_awareness
 from minsheng_insure.model.calendar import month_windows
 from minsheng_insure.model.campaigns import campaign_rate_scale
 from minsheng_insure.model.deterrence import deterrence_scale
-from minsheng_insure.model.fraud import INFLATED, STAGED, draw_detection, draw_inflation, draw_staged_counts
+from minsheng_insure.model.fraud import INFLATED, NOT_FRAUD, STAGED, draw_detection, draw_inflation, draw_staged_counts
 from minsheng_insure.model.incidents import Incidents, draw_incidents, exposed_households
 from minsheng_insure.model.insurance import (
     ClaimsDesk,
@@ -247,7 +247,7 @@ class Replication:
             s.investigation, self.clearance_base[ct], cameras, delay, officer)
 
         filed = aware & reported
-        fraud = np.zeros(n, dtype=np.int8)
+        fraud = np.full(n, NOT_FRAUD, dtype=np.int8)
         claimed = inc.loss_yuan
         detected = None
         if s.fraud.active:

@@ -111,7 +111,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "共{replications}次独立重复模拟，随机种子{seed}，minsheng-insure {version}。"
               "表中为均值及95% t分布置信区间；方案对比采用共同随机数对各次重复成对比较。"
               "所有数字均由本报告所在文件夹中的事件日志计算得出。"},
-    "runs_label": {"en": "Runs", "zh": "运行"},
     # plots
     "plot_cases_by_month": {"en": "Cases by month (mean and 95% CI)", "zh": "各月案件数（均值及95%置信区间）"},
     "plot_rates": {"en": "Reporting and clearance rates by quarter", "zh": "各季度报案率与破案率"},

@@ -25,11 +25,6 @@ GROUPINGS: dict[str, list[str]] = {
 }
 """What ``by`` may name, and the columns each adds (a quarter is always within its year)."""
 
-COUNTS = ["incidents", "false_reports", "reported", "registered", "cleared", "caught_in_act", "went_cold",
-          "claims_filed", "claims_paid", "claims_denied", *(f"claims_denied_{r}" for r in DENIAL_REASONS[1:]),
-          "fraud_claims", "fraud_claims_paid"]
-MONEY = ["loss_yuan", "payout_yuan", "fraud_paid_yuan", "recovered_yuan", "subrogated_yuan",
-         "uncompensated_loss_yuan"]
 RATES = {
     "reporting_rate": ("reported", "incidents"),
     "clearance_rate": ("cleared", "registered"),
