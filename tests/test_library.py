@@ -19,7 +19,7 @@ from minsheng_insure.experiments.calibration import (
     set_toml_value,
     write_calibration,
 )
-from minsheng_insure.report.docs import parameters_markdown
+from minsheng_insure.report.docs import parameters_markdown, scenario_schema
 from minsheng_insure.scenario.provenance import missing_provenance, parameters, unit_of
 
 from factories import small_scenario
@@ -70,10 +70,12 @@ def test_units_come_from_key_names() -> None:
     assert unit_of("crime_types.burglary.rate_per_1000_households_per_year").startswith("per 1,000")
 
 
-def test_parameter_docs_are_current() -> None:
+def test_parameter_docs_and_schema_are_current() -> None:
     committed = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert committed == parameters_markdown(ROOT / "scenarios"), (
         "docs/parameters.md is stale: python -m minsheng_insure.report.docs docs")
+    schema = (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8")
+    assert schema == scenario_schema(), "docs/scenario.schema.json is stale: python -m minsheng_insure.report.docs docs"
 
 
 def test_calibration_finds_a_reachable_target() -> None:

@@ -158,3 +158,20 @@ def test_report_renders_in_headless_chromium(files, tmp_path) -> None:
     assert 'data-images="5"' in dom and 'data-images-ok="yes"' in dom
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
+
+
+def test_a_failing_report_keeps_the_computed_results(files, tmp_path, monkeypatch) -> None:
+    from minsheng_insure import cli
+    from minsheng_insure.report import bundle
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no plotting today")
+
+    monkeypatch.setattr(bundle, "build_report", broken)
+    out = tmp_path / "kept"
+    monkeypatch.setattr(sys, "argv", ["minsheng", "run", str(files["scheme"]), "-n", "1", "--out", str(out), "-q"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    assert (out / "events.parquet").exists() and (out / "summary.csv").exists()
+    assert not (out / "report.html").exists()

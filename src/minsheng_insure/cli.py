@@ -6,7 +6,6 @@ output folder that would be overwritten). Errors are one line each; ``--debug`` 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from minsheng_insure import __version__
 from minsheng_insure.api import compare as compare_scenarios
 from minsheng_insure.api import simulate
 from minsheng_insure.report.bundle import FORMATS, build_report, write_comparison, write_run
+from minsheng_insure.report.docs import scenario_schema
 from minsheng_insure.report.labels import LANGS, Lang, label, metric_label
 from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
 from minsheng_insure.report.tables import fmt, fmt_ci, fmt_pct, headline
@@ -31,7 +31,6 @@ from minsheng_insure.results.metrics import GROUPINGS
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
 from minsheng_insure.scenario.loading import parse_override
-from minsheng_insure.scenario.schema import Scenario as ScenarioModel
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -173,9 +172,9 @@ def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Ou
     _print_summary(result, by, language)
     if out is not None:
         with output_folder(out, force) as folder:
-            write_run(folder, result, chosen, language, {"scenario": str(scenario), "seed": seed,
-                                                         "replications": replications, "overrides": sets or []})
-        err_console.print(label("msg_wrote", language, path=out), highlight=False)
+            failure = write_run(folder, result, chosen, language, {
+                "scenario": str(scenario), "seed": seed, "replications": replications, "overrides": sets or []})
+        _finish(out, failure, language)
 
 
 @app.command()
@@ -192,10 +191,21 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
     _print_comparison(comparison, by, language)
     if out is not None:
         with output_folder(out, force) as folder:
-            write_comparison(folder, comparison, chosen, language, {
+            failure = write_comparison(folder, comparison, chosen, language, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
                 "overrides": sets or []})
-        err_console.print(label("msg_wrote", language, path=out), highlight=False)
+        _finish(out, failure, language)
+
+
+def _finish(out: Path, failure: Exception | None, lang: Lang) -> None:
+    """Say where the outputs are; a report failure is an error, but the results stay saved."""
+    err_console.print(label("msg_wrote", lang, path=out), highlight=False)
+    if failure is not None:
+        if _debug:
+            raise failure
+        err_console.print(label("msg_report_failed", lang, path=out, error=f"{type(failure).__name__}: {failure}"),
+                          highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -325,7 +335,7 @@ def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
-    print(json.dumps(ScenarioModel.model_json_schema(), indent=2, ensure_ascii=False))
+    print(scenario_schema(), end="")
 
 
 if __name__ == "__main__":

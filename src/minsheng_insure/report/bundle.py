@@ -51,17 +51,23 @@ def _write_side(folder: Path, result: SimulationResult, formats: set[str]) -> pd
     return summary
 
 
-def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: Lang, info: dict) -> None:
-    """Everything a run produces, into ``folder`` (an empty staging folder)."""
+def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: Lang,
+              info: dict) -> Exception | None:
+    """Everything a run produces, into ``folder`` (an empty staging folder).
+
+    The results and tables are written first; if the plots or report then fail, the error is
+    returned rather than raised, so the caller keeps what was computed (see ``_report``).
+    """
     summary = _write_side(folder, result, formats)
     if "xlsx" in formats:
         write_workbook(folder / "summary.xlsx", lang, result.scenario, {"": summary})
     _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
-    build_report(folder, lang, result)
+    return _report(folder, lang, result)
 
 
-def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang, info: dict) -> None:
-    """Everything a comparison produces, into ``folder`` (an empty staging folder)."""
+def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang,
+                     info: dict) -> Exception | None:
+    """Everything a comparison produces, into ``folder``; like ``write_run``, returns a report failure."""
     summaries = {side: _write_side(folder / side, getattr(comparison, side), formats)
                  for side in ("baseline", "scenario")}
     table = comparison_table(comparison)
@@ -72,7 +78,17 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
                         comparison.baseline.scenario.name: summaries["baseline"]},
                        comparison=table, baseline=comparison.baseline.scenario)
     _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
-    build_report(folder, lang, comparison.scenario, comparison)
+    return _report(folder, lang, comparison.scenario, comparison)
+
+
+def _report(folder: Path, lang: Lang, result: SimulationResult, comparison: Comparison | None = None
+            ) -> Exception | None:
+    """Build the report, returning (not raising) a failure: the saved results must survive it."""
+    try:
+        build_report(folder, lang, result, comparison)
+    except Exception as e:  # a plotting or rendering failure must not throw the simulation away
+        return e
+    return None
 
 
 def _write_info(folder: Path, info: dict) -> None:

@@ -1,11 +1,13 @@
 """Reference documents generated from the code, so they cannot drift from it.
 
 ``python -m minsheng_insure.report.docs docs/`` rewrites ``docs/event-log.md`` and
-``docs/parameters.md``; a test fails when a committed file differs from what the code generates.
+``docs/parameters.md`` and ``docs/scenario.schema.json``; a test fails when a committed file
+differs from what the code generates.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from minsheng_insure.results.events import EVENT_COLUMNS, SAMARITAN_COLUMNS
 from minsheng_insure.results.metrics import METRIC_DESCRIPTIONS
 from minsheng_insure.scenario.loading import load_scenario
 from minsheng_insure.scenario.provenance import parameters
+from minsheng_insure.scenario.schema import Scenario
 
 
 def header_rule(header: str) -> str:
@@ -95,11 +98,17 @@ def parameters_markdown(scenario_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def scenario_schema() -> str:
+    """The JSON Schema of scenario files, for editors (e.g. taplo's TOML support)."""
+    return json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_docs(folder: Path, scenario_dir: Path = Path("scenarios")) -> list[Path]:
     """Write the generated documents into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {folder / "event-log.md": event_log_markdown(),
-               folder / "parameters.md": parameters_markdown(scenario_dir)}
+               folder / "parameters.md": parameters_markdown(scenario_dir),
+               folder / "scenario.schema.json": scenario_schema()}
     for path, text in written.items():
         path.write_text(text, encoding="utf-8")
     return list(written)

@@ -132,6 +132,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no CJK font found: plots fall back to English labels (install Debian's fonts-wqy-zenhei or "
               "fonts-noto-cjk for Chinese plots)",
         "zh": "未找到中文字体：图表改用英文标注（请安装 Debian 的 fonts-wqy-zenhei 或 fonts-noto-cjk）"},
+    "msg_report_failed": {
+        "en": "error: the plots or report failed ({error}); the results and tables are saved in {path}: fix the "
+              "cause and run minsheng report {path}",
+        "zh": "错误：图表或报告生成失败（{error}）；结果与数据表已保存在 {path}，"
+              "排除原因后运行 minsheng report {path}"},
     "msg_report_built": {"en": "report rebuilt in {path}", "zh": "报告已重新生成：{path}"},
     "table_title_run": {"en": "{name}: {replications} replications, seed {seed}, mean and 95% CI",
                         "zh": "{name}：{replications}次重复，随机种子{seed}，均值及95%置信区间"},
