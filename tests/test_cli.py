@@ -119,3 +119,17 @@ def test_schema_is_json_schema() -> None:
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert "insurance" in schema["properties"]
+
+
+def test_calibrate_fits_and_writes_the_scenario(tmp_path) -> None:
+    path = tmp_path / "county.toml"
+    path.write_text(scenario_to_toml(small_scenario(**{
+        "name": "county", "county.households": 3000, "simulation.horizon_days": 730, "insurance.start_day": 181,
+        "accountability": {"enabled": True, "start_day": 181, "target_clearance_rate": 0.5}})))
+    done = minsheng("calibrate", str(path), "-n", "2", "--seed", "3", "--write", "-q")
+    assert done.returncode == 0, done.stderr
+    assert "fitted reporting.insured_aware_coefficient" in done.stdout and "fit error" in done.stdout
+    fitted = load_scenario(path)
+    assert fitted.provenance["reporting.insured_aware_coefficient"].startswith("calibrated")
+    missing = minsheng("calibrate", str(tmp_path / "missing.toml"))
+    assert missing.returncode == 2 and "file not found" in missing.stderr

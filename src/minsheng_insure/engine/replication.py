@@ -11,6 +11,7 @@ if that happens after it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -40,6 +41,28 @@ from minsheng_insure.model.reporting import draw_reports, report_probability
 from minsheng_insure.model.samaritan import draw_injuries
 from minsheng_insure.model.trust import trust_log_odds, update_trust
 from minsheng_insure.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What the vectorised stages decided for a batch of incidents (one element per incident)."""
+
+    insured: np.ndarray
+    aware: np.ndarray
+    reported: np.ndarray
+    report_delay: np.ndarray
+    registered: np.ndarray
+    effort: np.ndarray
+    """Investigator-days the case would take."""
+    patience: np.ndarray
+    """Days the case can wait before it goes cold."""
+    clears: np.ndarray
+    """Whether an investigation, if it happens, clears the case."""
+    in_act: np.ndarray
+    fraud: np.ndarray
+    claimed_loss_yuan: np.ndarray
+    detected: np.ndarray | None
+    """Fraud caught by verification (None: no fraud modelled)."""
 
 
 def _by_type(scenario: Scenario, table: dict[str, float]) -> np.ndarray:
@@ -105,7 +128,8 @@ class Replication:
         self.seen = {"finished": 0, "cold": 0, "paid": 0}
         self.last_review = 0.0
 
-        # Per queued case: the global case id, whether it clears when investigated, village and type.
+        # Per queued case (queue id order): its case id and whether an investigation clears it;
+        # per case (case id order): its village.
         self.queued_case: list[np.ndarray] = []
         self.queued_clears: list[np.ndarray] = []
         self.case_village: list[np.ndarray] = []
@@ -256,7 +280,7 @@ class Replication:
             fraud[inflated] = INFLATED
             claimed = np.where(inflated, inc.loss_yuan * s.fraud.inflation_factor, inc.loss_yuan)
 
-        self._submit(inc, village, dict(
+        self._submit(inc, village, Outcomes(
             insured=covered, aware=aware, reported=reported, report_delay=delay, registered=registered,
             effort=effort, patience=patience, clears=clears & ~in_act, in_act=in_act & reported,
             fraud=fraud, claimed_loss_yuan=claimed, detected=detected))
@@ -288,32 +312,32 @@ class Replication:
         registered = reported & (rng.random(n) < params.staged_registration_probability)
         inc = Incidents(day=day, household=households, crime_type=np.full(n, self.types, dtype=np.int16),
                         asset=asset, loss_yuan=np.zeros(n))
-        self._submit(inc, pop.household_village[households], dict(
+        self._submit(inc, pop.household_village[households], Outcomes(
             insured=np.ones(n, dtype=bool), aware=np.ones(n, dtype=bool), reported=reported, report_delay=delay,
             registered=registered, effort=params.staged_effort_days.sample(rng, n),
             patience=s.investigation.cold_after_days.sample(rng, n), clears=np.zeros(n, dtype=bool),
             in_act=np.zeros(n, dtype=bool), fraud=np.full(n, STAGED, dtype=np.int8), claimed_loss_yuan=claimed,
             detected=draw_detection(params, np.ones(n, dtype=bool), rng)))
 
-    def _submit(self, inc: Incidents, village: np.ndarray, o: dict) -> None:
+    def _submit(self, inc: Incidents, village: np.ndarray, o: Outcomes) -> None:
         """Queue the registered cases, file the claims and keep the batch's columns."""
         s, n = self.scenario, inc.size
-        report_day = inc.day + o["report_delay"]
-        investigate = o["registered"] & ~o["in_act"]
+        report_day = inc.day + o.report_delay
+        investigate = o.registered & ~o.in_act
         queued = np.flatnonzero(investigate)
         queued = queued[np.argsort(report_day[queued], kind="stable")]
         queue_id = np.full(n, -1)
-        queue_id[queued] = self.queue.submit(report_day[queued], o["effort"][queued], o["patience"][queued],
+        queue_id[queued] = self.queue.submit(report_day[queued], o.effort[queued], o.patience[queued],
                                              s.investigation.priority, inc.loss_yuan[queued])
         case = self.cases + np.arange(n)
         self.queued_case.append(case[queued])
-        self.queued_clears.append(o["clears"][queued])
+        self.queued_clears.append(o.clears[queued])
         self.case_village.append(village.astype(np.int64))
-        self.month["registered"] += np.bincount(inc.crime_type[o["registered"]], minlength=self.types + 1)[: self.types]
+        self.month["registered"] += np.bincount(inc.crime_type[o.registered], minlength=self.types + 1)[: self.types]
 
-        filed = o["aware"] & o["reported"]
-        amount = np.where(filed, claim_amount(self.cover, inc.asset, o["claimed_loss_yuan"]), 0.0)
-        denial = screen_claims(s.insurance, filed, o["report_delay"], o["registered"], amount, o["detected"])
+        filed = o.aware & o.reported
+        amount = np.where(filed, claim_amount(self.cover, inc.asset, o.claimed_loss_yuan), 0.0)
+        denial = screen_claims(s.insurance, filed, o.report_delay, o.registered, amount, o.detected)
         decision_day = report_day + s.insurance.processing_delay_days.sample(self.rng["insurance"], n)
         policy_year = s.insurance.policy_year(inc.day)
         go = filed & (denial == 0)
@@ -323,11 +347,11 @@ class Replication:
             "incident_day": inc.day, "township": self.population.village_township[village].astype(np.int64),
             "village": village.astype(np.int64), "household": inc.household,
             "crime_type": inc.crime_type.astype(np.int64), "asset_class": inc.asset.astype(np.int64),
-            "loss_yuan": inc.loss_yuan, "false_report": o["fraud"] == STAGED, "fraud": o["fraud"].astype(np.int64),
-            "claimed_loss_yuan": np.where(filed, o["claimed_loss_yuan"], 0.0),
-            "insured": o["insured"], "aware": o["aware"], "reported": o["reported"],
-            "report_day": np.where(o["reported"], report_day, np.nan), "registered": o["registered"],
-            "caught_in_act": o["in_act"], "queue_id": queue_id, "clears": o["clears"], "policy_year": policy_year,
+            "loss_yuan": inc.loss_yuan, "false_report": o.fraud == STAGED, "fraud": o.fraud.astype(np.int64),
+            "claimed_loss_yuan": np.where(filed, o.claimed_loss_yuan, 0.0),
+            "insured": o.insured, "aware": o.aware, "reported": o.reported,
+            "report_day": np.where(o.reported, report_day, np.nan), "registered": o.registered,
+            "caught_in_act": o.in_act, "queue_id": queue_id, "clears": o.clears, "policy_year": policy_year,
             "claim_filed": filed, "claim_yuan": amount, "denial_reason": denial,
         })
 
