@@ -25,9 +25,8 @@ from minsheng_insure.report.bundle import FORMATS, build_report, write_compariso
 from minsheng_insure.report.docs import scenario_schema
 from minsheng_insure.report.labels import LANGS, Lang, label, metric_label
 from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
-from minsheng_insure.report.tables import fmt, fmt_ci, fmt_pct, headline
+from minsheng_insure.report.tables import fmt, fmt_ci, fmt_pct, group_keys, headline
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.metrics import GROUPINGS
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
 from minsheng_insure.scenario.loading import parse_override
@@ -111,7 +110,7 @@ def _formats(text: str) -> set[str]:
 
 def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None:
     table = headline(result.summary(by))
-    keys = [c for c in table.columns if c not in ("metric", "mean", "ci_low", "ci_high", "n")]
+    keys = group_keys(table)
     t = Table(title=label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
                           seed=result.seed))
     for col in [*(label(k, lang) for k in keys), label("metric", lang), label("mean", lang), label("col_ci", lang)]:
@@ -126,7 +125,7 @@ def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None
 
 def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> None:
     table = headline(comparison.table(by))
-    keys = [c for c in table.columns if c in GROUPINGS or c in ("month",)]
+    keys = group_keys(table)
     b, s = comparison.baseline, comparison.scenario
     t = Table(title=label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
                           replications=b.replications, seed=b.seed))

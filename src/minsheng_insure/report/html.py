@@ -55,9 +55,10 @@ def _table(frame: pd.DataFrame, table_id: str = "") -> str:
 
 def _headline_run(result: SimulationResult, lang: Lang) -> pd.DataFrame:
     rows = headline(result.summary())
+    shown = localise(rows, lang)
     return pd.DataFrame({
-        label("metric", lang): localise(rows, lang)[label("metric", lang)],
-        label("unit", lang): localise(rows, lang)[label("unit", lang)],
+        label("metric", lang): shown[label("metric", lang)],
+        label("unit", lang): shown[label("unit", lang)],
         label("mean", lang): [fmt(v, m, lang) for v, m in zip(rows["mean"], rows["metric"], strict=True)],
         label("col_ci", lang): [f"[{fmt(lo, m, lang)}, {fmt(hi, m, lang)}]" for lo, hi, m in
                                 zip(rows["ci_low"], rows["ci_high"], rows["metric"], strict=True)],

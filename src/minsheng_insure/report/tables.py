@@ -8,7 +8,6 @@ import pandas as pd
 
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.metrics import GROUPINGS
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
@@ -50,12 +49,16 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
     return _stack({g: comparison.table(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
 
 
+def group_keys(table: pd.DataFrame) -> list[str]:
+    """The grouping columns of a metrics, summary or comparison table (year, quarter, crime_type...)."""
+    return [c for c in table.columns if c in (*KEY_COLUMNS, "month")]
+
+
 def headline(table: pd.DataFrame) -> pd.DataFrame:
     """The headline metrics of a summary or comparison table, in reading order."""
     rows = table[table["metric"].isin(HEADLINE)].copy()
     rows["order"] = rows["metric"].map(HEADLINE.index)
-    keys = [c for c in rows.columns if c in GROUPINGS.get(c, []) or c in KEY_COLUMNS or c == "month"]
-    return rows.sort_values([*keys, "order"]).drop(columns="order")
+    return rows.sort_values([*group_keys(rows), "order"]).drop(columns="order")
 
 
 def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
