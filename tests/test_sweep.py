@@ -172,3 +172,10 @@ def test_sensitivity_command(base: Path, tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "sampler" in wrong.stderr
     missing = subprocess.run([MINSHENG, "sensitivity", str(tmp_path)], capture_output=True, text=True)
     assert missing.returncode == 2 and "sweep.json" in missing.stderr
+
+
+def test_a_misspelt_parameter_is_refused_before_any_work(base: Path) -> None:
+    spec = SweepSpec.model_validate({**grid_spec(base).model_dump(), "parameters": {
+        "insurance.budjet_yuan": {"values": [1.0, 2.0]}}})
+    with pytest.raises(ScenarioError, match=r"parameters\.insurance\.budjet_yuan: not a parameter"):
+        sweep(spec, base.parent, LocalExecutor(1))

@@ -184,6 +184,21 @@ class _ScenarioModel:
         return {m: table[m].astype(float).tolist() for m in self.metrics}
 
 
+def _check_keys(base: Path, points: pd.DataFrame) -> None:
+    """Refuse, before any work, parameters the base scenario does not have (a misspelt key fails every point)."""
+    from minsheng_insure.scenario.loading import load_scenario
+
+    scenario = load_scenario(base)
+    first = {k: _plain(v) for k, v in points.iloc[0].items() if k != "point"}
+    try:
+        scenario.with_overrides(first)
+    except ScenarioError as e:
+        unknown = [p for p in e.problems if p.problem == "unknown key"]
+        if unknown:
+            raise ScenarioError([Problem("sweep spec", f"parameters.{p.key}", "not a parameter of the base scenario "
+                                         f"{base}", p.fix) for p in unknown]) from None
+
+
 def _evaluate_chunk(model: Model, rows: list[dict[str, Any]], replications: int, seeds: list[int],
                     metrics: tuple[str, ...]) -> pd.DataFrame:
     """Evaluate points, one row per point and replication; a failing point keeps its error."""
@@ -260,11 +275,12 @@ def sweep(spec: SweepSpec, spec_dir: Path = Path("."), executor: LocalExecutor |
     points missing there. ``model`` replaces the simulator (for toy models in tests).
     """
     executor = executor or LocalExecutor()
+    points = sample_points(spec)
     if model is None:
         if spec.base is None:
             raise ScenarioError([Problem("sweep spec", "base", "no base scenario", 'add base = "scenario.toml"')])
+        _check_keys(spec_dir / spec.base, points)
         model = scenario_model(spec_dir / spec.base, tuple(spec.metrics), spec.year)
-    points = sample_points(spec)
     done = _prepare_out(out, spec, points) if out is not None else set()
     todo = points[~points["point"].isin(done)]
     workers = getattr(executor, "workers", None) or 1
