@@ -105,7 +105,7 @@ def test_writing_a_calibration_keeps_the_file_readable(tmp_path: Path) -> None:
                           "change_pct_ci_high": [12.0]})
     write_calibration(path, Calibration({"reporting.log_loss_coefficient": 0.123456}, table, (target,), 5, 1, 2017, 1))
     reloaded = load_scenario(path)
-    assert reloaded.reporting.log_loss_coefficient == 0.1235
+    assert reloaded.reporting.log_loss_coefficient == 0.123456
     assert reloaded.provenance["reporting.log_loss_coefficient"].startswith("calibrated")
     assert scenario.name == reloaded.name
 

@@ -142,7 +142,7 @@ def write_calibration(path: Path, calibration: Calibration) -> None:
     text = path.read_text(encoding="utf-8")
     for key, value in calibration.parameters.items():
         table, name = key.rsplit(".", 1)
-        text = set_toml_value(text, table, name, f"{value:.4g}")
+        text = set_toml_value(text, table, name, f"{value:.6g}")
     for key, source in provenance_text(calibration).items():
         text = set_toml_value(text, "provenance", f'"{key}"', '"' + source.replace('"', "'") + '"')
     path.write_text(text, encoding="utf-8")
