@@ -23,9 +23,9 @@ from minsheng_insure.api import compare as compare_scenarios
 from minsheng_insure.api import simulate
 from minsheng_insure.report.bundle import FORMATS, build_report, write_comparison, write_run
 from minsheng_insure.report.docs import scenario_schema
-from minsheng_insure.report.labels import LANGS, Lang, label, metric_label
+from minsheng_insure.report.labels import LANGS, Lang, label
 from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
-from minsheng_insure.report.tables import fmt, fmt_ci, fmt_pct, group_keys, headline
+from minsheng_insure.report.tables import fmt, fmt_pct, group_keys, headline_display
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
@@ -108,43 +108,29 @@ def _formats(text: str) -> set[str]:
     return chosen
 
 
-def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None:
-    table = headline(result.summary(by))
-    keys = group_keys(table)
-    t = Table(title=label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
-                          seed=result.seed))
-    for col in [*(label(k, lang) for k in keys), label("metric", lang), label("mean", lang), label("col_ci", lang)]:
-        t.add_column(col, justify="right" if col in (label("mean", lang), label("col_ci", lang)) else "left")
-    for row in table.itertuples(index=False):
-        r = row._asdict()
-        m = r["metric"]
-        t.add_row(*(str(r[k]) for k in keys), metric_label(m, lang), fmt(r["mean"], m, lang),
-                  fmt_ci(r["ci_low"], r["ci_high"], m, lang))
+def _print_table(frame: pd.DataFrame, title: str, text_columns: int) -> None:
+    """Print a table of text; the first ``text_columns`` columns left-aligned, figures right-aligned."""
+    t = Table(title=title)
+    for i, col in enumerate(frame.columns):
+        t.add_column(col, justify="left" if i < text_columns else "right")
+    for row in frame.itertuples(index=False):
+        t.add_row(*row)
     out_console.print(t)
+
+
+def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None:
+    table = result.summary(by)
+    _print_table(headline_display(table, lang),
+                 label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
+                       seed=result.seed), len(group_keys(table)) + 2)
 
 
 def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> None:
-    table = headline(comparison.table(by))
-    keys = group_keys(table)
+    table = comparison.table(by)
     b, s = comparison.baseline, comparison.scenario
-    t = Table(title=label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
-                          replications=b.replications, seed=b.seed))
-    columns = [*(label(k, lang) for k in keys), label("metric", lang), label("baseline", lang),
-               label("scenario", lang), label("col_change", lang), label("col_change_ci", lang)]
-    for i, col in enumerate(columns):
-        t.add_column(col, justify="left" if i <= len(keys) else "right")
-    for row in table.itertuples(index=False):
-        r = row._asdict()
-        m = r["metric"]
-        if pd.isna(r["change_pct"]):  # no baseline value to divide by: show the difference
-            change = fmt(r["difference"], m, lang)
-            ci = fmt_ci(r["difference_ci_low"], r["difference_ci_high"], m, lang)
-        else:
-            change = fmt_pct(r["change_pct"])
-            ci = f"[{fmt_pct(r['change_pct_ci_low'])}, {fmt_pct(r['change_pct_ci_high'])}]"
-        t.add_row(*(str(r[k]) for k in keys), metric_label(m, lang), fmt(r["baseline"], m, lang),
-                  fmt(r["scenario"], m, lang), change, ci)
-    out_console.print(t)
+    _print_table(headline_display(table, lang),
+                 label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
+                       replications=b.replications, seed=b.seed), len(group_keys(table)) + 2)
 
 
 Formats = Annotated[str, typer.Option("--format", help="Table formats for --out: csv, xlsx, parquet, comma-separated.")]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from minsheng_insure.report.labels import Lang, label
-from minsheng_insure.report.tables import fmt, fmt_pct, headline, localise
+from minsheng_insure.report.tables import headline_display, localise
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.provenance import parameters
@@ -53,34 +53,6 @@ def _table(frame: pd.DataFrame, table_id: str = "") -> str:
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _headline_run(result: SimulationResult, lang: Lang) -> pd.DataFrame:
-    rows = headline(result.summary())
-    shown = localise(rows, lang)
-    return pd.DataFrame({
-        label("metric", lang): shown[label("metric", lang)],
-        label("unit", lang): shown[label("unit", lang)],
-        label("mean", lang): [fmt(v, m, lang) for v, m in zip(rows["mean"], rows["metric"], strict=True)],
-        label("col_ci", lang): [f"[{fmt(lo, m, lang)}, {fmt(hi, m, lang)}]" for lo, hi, m in
-                                zip(rows["ci_low"], rows["ci_high"], rows["metric"], strict=True)],
-        label("n", lang): rows["n"].astype(int).to_numpy(),
-    })
-
-
-def _headline_compare(comparison: Comparison, lang: Lang) -> pd.DataFrame:
-    rows = headline(comparison.table())
-    shown = localise(rows, lang)
-    return pd.DataFrame({
-        label("metric", lang): shown[label("metric", lang)],
-        label("unit", lang): shown[label("unit", lang)],
-        label("baseline", lang): [fmt(v, m, lang) for v, m in zip(rows["baseline"], rows["metric"], strict=True)],
-        label("scenario", lang): [fmt(v, m, lang) for v, m in zip(rows["scenario"], rows["metric"], strict=True)],
-        label("col_change", lang): [fmt_pct(v) for v in rows["change_pct"]],
-        label("col_change_ci", lang): [f"[{fmt_pct(lo)}, {fmt_pct(hi)}]" for lo, hi in
-                                       zip(rows["change_pct_ci_low"], rows["change_pct_ci_high"], strict=True)],
-        label("n", lang): rows["n"].astype(int).to_numpy(),
-    })
-
-
 def _parameters(result: SimulationResult, lang: Lang) -> str:
     frame = pd.DataFrame([(p.key, str(p.value), p.unit, p.source) for p in parameters(result.scenario)],
                          columns=[label(c, lang) for c in ("parameter", "value", "unit", "source")])
@@ -94,7 +66,7 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
     title = label("report_title_compare" if comparison else "report_title_run", lang)
     subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
                else result.scenario.name)
-    head = _headline_compare(comparison, lang) if comparison else _headline_run(result, lang)
+    head = headline_display(comparison.table() if comparison else result.summary(), lang)
     by_year = localise(result.summary("year"), lang, result.scenario)
     images = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'

@@ -61,6 +61,38 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values([*group_keys(rows), "order"]).drop(columns="order")
 
 
+def headline_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The headline rows of a summary or comparison table as text, ready to print or render.
+
+    Shared by the terminal and the HTML report, so both show the same figures the same way. A
+    comparison metric without a baseline value (budget use without a scheme) shows the difference.
+    """
+    rows = headline(table).reset_index(drop=True)
+    metric = rows["metric"]
+    out = {label(k, lang): rows[k].astype(str) for k in group_keys(rows)}
+    out[label("metric", lang)] = metric.map(lambda m: metric_label(m, lang))
+    out[label("unit", lang)] = metric.map(lambda m: metric_unit(m, lang))
+    if "mean" in rows:
+        out[label("mean", lang)] = [fmt(v, m, lang) for v, m in zip(rows["mean"], metric, strict=True)]
+        out[label("col_ci", lang)] = [fmt_ci(lo, hi, m, lang) for lo, hi, m in
+                                      zip(rows["ci_low"], rows["ci_high"], metric, strict=True)]
+    else:
+        out[label("baseline", lang)] = [fmt(v, m, lang) for v, m in zip(rows["baseline"], metric, strict=True)]
+        out[label("scenario", lang)] = [fmt(v, m, lang) for v, m in zip(rows["scenario"], metric, strict=True)]
+        change, interval = [], []
+        for r in rows.itertuples(index=False):
+            if pd.isna(r.change_pct):
+                change.append(fmt(r.difference, r.metric, lang))
+                interval.append(fmt_ci(r.difference_ci_low, r.difference_ci_high, r.metric, lang))
+            else:
+                change.append(fmt_pct(r.change_pct))
+                interval.append(f"[{fmt_pct(r.change_pct_ci_low)}, {fmt_pct(r.change_pct_ci_high)}]")
+        out[label("col_change", lang)] = change
+        out[label("col_change_ci", lang)] = interval
+    out[label("n", lang)] = rows["n"].astype(int).astype(str)
+    return pd.DataFrame(out)
+
+
 def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
     """A table for people: translated headers and names, a unit column, money in 万元 in Chinese."""
     out = table.copy()
