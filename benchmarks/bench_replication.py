@@ -1,45 +1,85 @@
-"""One replication of one year of the Shenqiu-sized county (340,000 households, 510 villages).
+"""County-years per second: this tree's engines, and optionally an earlier revision, side by side.
 
-Prints seconds per replication, incidents per second and peak memory; asserts nothing. The
-target is under 0.5 s per replication on one core and under 500 MB peak memory.
+Each measurement runs in a fresh process (so peak memory is its own): one warm-up replication,
+then ``--repeat`` replications of one year of the scenario, timed one by one. Prints seconds per
+county-year (median), peak memory, and the ratios; asserts nothing.
 
-    python benchmarks/bench_replication.py [--scenario scenarios/shenqiu_2016.toml] [--repeat 5]
+    python benchmarks/bench_replication.py [--scenario benchmarks/shenqiu_one_year.toml] [--repeat 10]
+        [--against REV]    # also time git revision REV (checked out in a temporary worktree)
+
+The scenario path is read relative to each tree's root, so an earlier revision runs its own copy.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
-import time
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-from minsheng_insure import load_scenario
-from minsheng_insure.engine.replication import run_replication
-
 ROOT = Path(__file__).resolve().parent.parent
+
+# Runs inside the measured process; it must work on this tree and on revisions before the engine
+# seam (which had ``engine.replication.run_replication`` instead of engines).
+CHILD = r"""
+import json, resource, sys, time
+from minsheng_insure import load_scenario
+path, engine_name, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+scenario = load_scenario(path)
+try:
+    from minsheng_insure.engine import get_engine
+    run = get_engine(engine_name).run
+except ImportError:
+    from minsheng_insure.engine.replication import run_replication as run
+run(scenario, 1, 0)
+times = []
+for r in range(1, repeat + 1):
+    start = time.perf_counter()
+    run(scenario, 1, r)
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": sorted(times)[len(times) // 2],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(tree: Path, scenario: str, engine: str, repeat: int) -> dict[str, float]:
+    """Median seconds per county-year and peak memory (MB) of one fresh process on ``tree``'s code."""
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(tree / scenario), engine, str(repeat)], env=env,
+                         cwd=tree, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "shenqiu_2016.toml"))
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--horizon-days", type=float, default=365.0, help="One year by default, as the target says.")
+    parser.add_argument("--scenario", default="benchmarks/shenqiu_one_year.toml", help="Relative to the tree root.")
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--against", metavar="REV", help="An earlier git revision to time in the same run.")
     args = parser.parse_args()
-    scenario = load_scenario(args.scenario).with_overrides({"simulation.horizon_days": args.horizon_days})
-    run_replication(scenario, 0, 0)  # warm-up: imports and first-call costs
-    times, incidents = [], 0
-    for r in range(args.repeat):
-        start = time.perf_counter()
-        outputs = run_replication(scenario, 1, r)
-        times.append(time.perf_counter() - start)
-        incidents += int((~outputs["events"]["false_report"]).sum())
-    per_rep = sorted(times)[len(times) // 2]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"scenario: {scenario.name} ({scenario.county.households:,} households, "
-          f"{scenario.county.villages} villages, {scenario.simulation.horizon_days:.0f} days)")
-    print(f"seconds per replication (median of {args.repeat}): {per_rep:.3f} (target < 0.5)")
-    print(f"incidents per second: {incidents / sum(times):,.0f}")
-    print(f"peak memory (process max RSS): {peak_mb:.0f} MB (target < 500)")
+
+    rows = {f"this tree, {engine} engine": measure(ROOT, args.scenario, engine, args.repeat)
+            for engine in ("fast", "simpy")}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.against:
+            tree = Path(tmp) / "rev"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.against],
+                           check=True, capture_output=True)
+            try:
+                rows[f"revision {args.against}"] = measure(tree, args.scenario, "fast", args.repeat)
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+    fast = rows["this tree, fast engine"]
+    print(f"scenario: {args.scenario}; median of {args.repeat} county-years each, one fresh process per row")
+    for name, row in rows.items():
+        print(f"  {name:32s} {row['seconds']:.4f} s per county-year, peak {row['peak_mb']:.0f} MB, "
+              f"fast engine {row['seconds'] / fast['seconds']:.2f}x faster")
+    if args.against:
+        old = rows[f"revision {args.against}"]
+        print(f"ratio revision/fast: {old['seconds'] / fast['seconds']:.2f}x (target at least 5x); "
+              f"peak memory {fast['peak_mb']:.0f} MB against {old['peak_mb']:.0f} MB (target: no higher)")
 
 
 if __name__ == "__main__":

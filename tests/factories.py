@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from hypothesis import strategies as st
+
 from minsheng_insure import Scenario
 
 SMALL: dict[str, Any] = {
@@ -70,3 +72,28 @@ def small_data(**overrides: Any) -> dict[str, Any]:
 
 def small_scenario(**overrides: Any) -> Scenario:
     return Scenario.model_validate(small_data(**overrides))
+
+
+random_overrides = st.fixed_dictionaries({
+    "insurance.budget_yuan": st.floats(0, 200_000),
+    "insurance.budget_rule": st.sampled_from(["first_come", "pro_rata", "insurer"]),
+    "insurance.aggregate_limit_yuan": st.floats(0, 200_000),
+    "insurance.registration_required": st.booleans(),
+    "insurance.report_deadline_days": st.floats(0, 10),
+    "insurance.awareness_share": st.floats(0, 1),
+    "insurance.start_day": st.floats(0, 200),
+    "insurance.policy_year_start_day": st.integers(0, 364),
+    "investigation.investigators": st.integers(0, 5),
+    "investigation.priority": st.sampled_from(["fifo", "severity"]),
+    "simulation.horizon_days": st.floats(30, 800),
+    "registration.insured_claimant_boost": st.floats(0, 1),
+    "fraud.staged_per_1000_insured_aware_per_year": st.sampled_from([0.0, 20.0]),
+    "fraud.inflation_probability": st.sampled_from([0.0, 0.3]),
+    "investigation.caught_in_act_at_full_coverage": st.sampled_from([0.0, 0.2]),
+    "accountability.enabled": st.booleans(),
+    "trust.coefficient": st.sampled_from([0.0, 2.0]),
+    "trust.payout_gain": st.floats(0, 0.5),
+    "deterrence.elasticity": st.sampled_from([0.0, 0.5]),
+    "insurance.subrogation": st.booleans(),
+})
+"""Random overrides of the small scenario: budgets, rules, capacity, horizon and every mechanism's switch."""

@@ -31,8 +31,12 @@ def one_type(rate: float, households: int, loss: dict, horizon: float, **section
     return Scenario.model_validate(data)
 
 
+ENGINES = pytest.mark.parametrize("engine", ["fast", "simpy"])
+
+
 @pytest.mark.slow
-def test_investigation_queue_matches_erlang_a() -> None:
+@ENGINES
+def test_investigation_queue_matches_erlang_a(engine: str) -> None:
     """M/M/c+M: 55 cases a day, 50 investigators, 1 day of effort, 5 days mean patience."""
     arrivals, servers, patience = 55.0, 50, 5.0
     horizon, warm_up = 2000.0, 30.0
@@ -43,7 +47,7 @@ def test_investigation_queue_matches_erlang_a() -> None:
         "effort_days": {"theft": {"dist": "exponential", "mean": 1.0}},
         "cold_after_days": {"dist": "exponential", "mean": patience},
         "clearance_probability": {"theft": 0.5}})
-    ev = simulate(scenario, replications=4, seed=2024, workers=2).events
+    ev = simulate(scenario, replications=4, seed=2024, workers=2, engine=engine).events
     window = ev[(ev["report_day"] > warm_up) & (ev["report_day"] < horizon - warm_up)]
     wait = np.where(window["went_cold"], window["cold_day"], window["investigation_start_day"]) - window["report_day"]
 
@@ -56,16 +60,17 @@ def test_investigation_queue_matches_erlang_a() -> None:
 
 
 @pytest.mark.slow
-def test_annual_payouts_match_compound_poisson() -> None:
+@ENGINES
+def test_annual_payouts_match_compound_poisson(engine: str) -> None:
     """Everything insured and reported, no limits: a year's claims are a compound Poisson sum."""
     claims_per_year, median, sigma, budget = 40.0, 2000.0, 0.8, 100_000.0
     scenario = one_type(claims_per_year, 1000, {"dist": "lognormal", "median": median, "sigma": sigma}, 365.0,
                         insurance={"budget_yuan": budget, "report_deadline_days": 1e6,
                                    "coverage": {"goods": {}}})
     replications = 1500
-    metrics = simulate(scenario, replications=replications, seed=7, workers=2).metrics()
-    claimed = simulate(scenario, replications=replications, seed=7, workers=2).events.groupby(
-        "replication")["claim_yuan"].sum()
+    result = simulate(scenario, replications=replications, seed=7, workers=2, engine=engine)
+    metrics = result.metrics()
+    claimed = result.events.groupby("replication")["claim_yuan"].sum()
 
     step = 50.0
     pmf = panjer_poisson(claims_per_year, discretise_lognormal(median, sigma, step, 4000), 8000)

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from minsheng_insure.model.insurance import DENIAL_REASONS
+from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.report import plots
 from minsheng_insure.report.labels import CATALOGUE, LANGS, label
 from minsheng_insure.results.metrics import GROUPINGS, METRIC_DESCRIPTIONS

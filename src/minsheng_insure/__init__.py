@@ -7,8 +7,8 @@
 """
 
 from minsheng_insure.api import compare, simulate
+from minsheng_insure.model.codebook import EVENT_COLUMNS
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.events import EVENT_COLUMNS
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
 

@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
+from minsheng_insure.engine.base import Engine
 from minsheng_insure.engine.runner import Progress, run_replications
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.events import event_frame, samaritan_frame, timeline_frame
+from minsheng_insure.results.events import event_frame, funds_frame, samaritan_frame, timeline_frame
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
 
 def simulate(
-    scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1, progress: Progress | None = None
+    scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1, progress: Progress | None = None,
+    engine: str | Engine | None = None,
 ) -> SimulationResult:
     """Run ``replications`` independent replications of ``scenario``.
 
-    Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(r, stage))`` streams, so the same
-    seed gives the same event log on any number of ``workers`` (processes).
+    Replication ``r`` draws from ``SeedSequence(seed, spawn_key=(r, stage))`` streams (the county
+    itself from ``seed`` alone), so the same seed gives the same event log on any number of
+    ``workers`` (processes) and on either ``engine`` (``"fast"``, the default, or ``"simpy"``,
+    the reference).
     """
-    runs = run_replications(scenario, replications, seed, workers, progress)
+    runs = run_replications(scenario, replications, seed, workers, progress, engine)
     return SimulationResult(
         scenario, seed, replications,
-        events=event_frame([r["events"] for r in runs], scenario),
-        samaritan=samaritan_frame([r["samaritan"] for r in runs]),
-        timeline=timeline_frame([r["timeline"] for r in runs]),
+        events=event_frame([r.events for r in runs], scenario),
+        samaritan=samaritan_frame([r.samaritan for r in runs]),
+        timeline=timeline_frame([r.timeline for r in runs]),
+        funds=funds_frame([r.funds for r in runs]),
     )
 
 
 def compare(
     baseline: Scenario, scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1,
-    progress: Progress | None = None,
+    progress: Progress | None = None, engine: str | Engine | None = None,
 ) -> Comparison:
     """Run both scenarios with the same seed (common random numbers) and pair their replications."""
     return Comparison(
-        simulate(baseline, replications, seed, workers, progress),
-        simulate(scenario, replications, seed, workers, progress),
+        simulate(baseline, replications, seed, workers, progress, engine),
+        simulate(scenario, replications, seed, workers, progress, engine),
     )

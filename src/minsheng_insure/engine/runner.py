@@ -1,7 +1,8 @@
 """Running replications, in this process or in a pool of worker processes.
 
 Each replication depends only on (scenario, seed, replication index), so results are identical
-whatever the number of workers; they are assembled in replication order.
+whatever the number of workers and whichever engine runs them; they are assembled in replication
+order.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-import numpy as np
-
-from minsheng_insure.engine.replication import run_replication
+from minsheng_insure.engine import get_engine
+from minsheng_insure.engine.base import Engine, ReplicationOutput
 from minsheng_insure.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]
@@ -19,26 +19,28 @@ Progress = Callable[[int, int], None]
 
 
 def run_replications(
-    scenario: Scenario, replications: int, seed: int, workers: int = 1, progress: Progress | None = None
-) -> list[dict[str, dict[str, np.ndarray]]]:
-    """Outputs of replications ``0 .. replications-1`` (see ``run_replication``), in order."""
+    scenario: Scenario, replications: int, seed: int, workers: int = 1, progress: Progress | None = None,
+    engine: str | Engine | None = None,
+) -> list[ReplicationOutput]:
+    """Outputs of replications ``0 .. replications-1``, in order (``engine``: see ``engine.get_engine``)."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1, got {replications}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    runner = get_engine(engine)
     report = progress or (lambda done, total: None)
     if workers == 1 or replications == 1:
-        columns = []
+        outputs = []
         for r in range(replications):
-            columns.append(run_replication(scenario, seed, r))
+            outputs.append(runner.run(scenario, seed, r))
             report(r + 1, replications)
-        return columns
+        return outputs
     with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
-        futures = [pool.submit(run_replication, scenario, seed, r) for r in range(replications)]
-        columns = []
+        futures = [pool.submit(runner.run, scenario, seed, r) for r in range(replications)]
+        outputs = []
         for done, future in enumerate(futures, start=1):
-            columns.append(future.result())
+            outputs.append(future.result())
             report(done, replications)
-        return columns
+        return outputs

@@ -15,9 +15,6 @@ from pydantic import Field
 from minsheng_insure.model.distributions import Distribution, Exponential, Fixed, LogNormal
 from minsheng_insure.model.params import NonNegative, Params, Probability
 
-NOT_FRAUD, STAGED, INFLATED = 0, 1, 2
-FRAUD_KINDS = ("", "staged", "inflated")
-
 
 class FraudParams(Params):
     """Fraud and its verification (scenario key ``fraud``); zero rates mean no fraud."""

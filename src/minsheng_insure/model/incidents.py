@@ -14,12 +14,10 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, MONTH_DAYS
+from minsheng_insure.model.codebook import NO_ASSET
 from minsheng_insure.model.distributions import Distribution
 from minsheng_insure.model.params import NonNegative, Params
 from minsheng_insure.model.population import Population
-
-NO_ASSET = -1
-"""Asset code of an incident that hits no property asset (fraud, personal injury)."""
 
 
 class CrimeType(Params):
@@ -71,50 +69,55 @@ class Incidents:
         return self.day.size
 
 
-def exposed_households(population: Population, crime_types: dict[str, CrimeType]) -> list[np.ndarray]:
-    """For each crime type, the ids of households that own its target asset."""
-    everyone = np.arange(population.households)
-    return [
-        everyone if ct.asset is None else np.flatnonzero(population.owns[population.asset_index(ct.asset)])
-        for ct in crime_types.values()
-    ]
+class IncidentProcess:
+    """The incident process of one scenario's crime types over one population.
 
-
-def draw_incidents(
-    population: Population,
-    crime_types: dict[str, CrimeType],
-    exposed: list[np.ndarray],
-    month: int,
-    start_day: float,
-    end_day: float,
-    rngs: list[np.random.Generator],
-    rate_scale: np.ndarray | None = None,
-) -> Incidents:
-    """Incidents of every crime type in ``[start_day, end_day)``, which lies within ``month`` (0-11).
-
-    Each type draws from its own generator in ``rngs``; ``rate_scale`` multiplies each type's rate
-    (deterrence, campaigns), ones when omitted.
+    What does not change from month to month (each type's yearly count before seasonality, its
+    monthly multipliers, its target asset and exposed households) is worked out once.
     """
-    years = (end_day - start_day) / DAYS_PER_YEAR
-    parts: list[tuple[np.ndarray, ...]] = []
-    for code, (ct, households, rng) in enumerate(zip(crime_types.values(), exposed, rngs, strict=True)):
-        scale = 1.0 if rate_scale is None else float(rate_scale[code])
-        expected = ct.rate_per_1000_households_per_year / 1000 * households.size * years
-        count = rng.poisson(expected * ct.monthly_multiplier()[month] * scale)
-        victims = households[rng.integers(0, households.size, count)] if households.size else households[:0]
-        day = start_day + rng.random(count) * (end_day - start_day)
-        loss = ct.loss_yuan.sample(rng, count)
-        asset = NO_ASSET if ct.asset is None else population.asset_index(ct.asset)
-        if asset != NO_ASSET:
-            loss = np.minimum(loss, population.asset_value_yuan[asset, victims])
-        parts.append((day, victims, np.full(count, code), np.full(count, asset), loss))
 
-    day, household, crime_type, asset, loss = (np.concatenate(column) for column in zip(*parts, strict=True))
-    order = np.argsort(day, kind="stable")
-    return Incidents(
-        day=day[order],
-        household=household[order].astype(np.int64),
-        crime_type=crime_type[order].astype(np.int16),
-        asset=asset[order].astype(np.int16),
-        loss_yuan=loss[order].astype(float),
-    )
+    def __init__(self, population: Population, crime_types: dict[str, CrimeType]) -> None:
+        self.population = population
+        self.types = list(crime_types.values())
+        self.asset = np.array([NO_ASSET if ct.asset is None else population.asset_index(ct.asset)
+                               for ct in self.types], dtype=np.int16)
+        # Households exposed to each type: the owners of its asset, or everyone (None: no lookup needed).
+        self.exposed = [None if a == NO_ASSET else population.owners[a] for a in self.asset.tolist()]
+        exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
+        self.per_year = np.array([ct.rate_per_1000_households_per_year for ct in self.types]) / 1000 * exposed_count
+        """Expected incidents per year of each type before seasonality and rate scales."""
+        self.seasonality = np.array([ct.monthly_multiplier() for ct in self.types])
+
+    def draw(self, month: int, start_day: float, end_day: float, rngs: list[np.random.Generator],
+             rate_scale: np.ndarray | None = None) -> Incidents:
+        """Incidents of every crime type in ``[start_day, end_day)``, which lies within ``month`` (0-11).
+
+        Each type draws from its own generator in ``rngs``; ``rate_scale`` multiplies each type's rate
+        (deterrence, campaigns), ones when omitted.
+        """
+        expected = self.per_year * (end_day - start_day) / DAYS_PER_YEAR * self.seasonality[:, month]
+        if rate_scale is not None:
+            expected = expected * rate_scale
+        households = self.population.households
+        days, victims, losses, counts = [], [], [], []
+        for ct, exposed, rng, mean in zip(self.types, self.exposed, rngs, expected.tolist(), strict=True):
+            count = rng.poisson(mean)
+            size = households if exposed is None else exposed.size
+            # floor(u * size) is uniform on 0..size-1 (the minimum guards u * size rounding up to size);
+            # Generator.integers costs several times more for the few dozen draws of a month.
+            drawn = np.minimum((rng.random(count) * size).astype(np.int64), size - 1)
+            victims.append(drawn if exposed is None else exposed[drawn])
+            days.append(start_day + rng.random(count) * (end_day - start_day))
+            losses.append(ct.loss_yuan.sample(rng, count))
+            counts.append(count)
+        crime_type = np.repeat(np.arange(len(self.types), dtype=np.int16), counts)
+        asset = self.asset[crime_type]
+        household = np.concatenate(victims).astype(np.int64)
+        loss = np.concatenate(losses).astype(float)
+        hit = asset != NO_ASSET
+        # A loss is bounded by the value of the asset hit.
+        loss[hit] = np.minimum(loss[hit], self.population.asset_value_yuan[asset[hit], household[hit]])
+        day = np.concatenate(days)
+        order = np.argsort(day, kind="stable")
+        return Incidents(day=day[order], household=household[order], crime_type=crime_type[order],
+                         asset=asset[order], loss_yuan=loss[order])

@@ -20,22 +20,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import simpy
 from pydantic import Field, model_validator
 
 from minsheng_insure.model.calendar import DAYS_PER_YEAR
+from minsheng_insure.model.codebook import (
+    BELOW_DEDUCTIBLE,
+    BUDGET_EXHAUSTED,
+    FRAUD_DETECTED,
+    HOUSEHOLD_LIMIT,
+    LATE_REPORT,
+    NO_ASSET,
+    NOT_REGISTERED,
+)
 from minsheng_insure.model.distributions import Distribution, Fixed
-from minsheng_insure.model.incidents import NO_ASSET
 from minsheng_insure.model.params import NonNegative, Params, Probability
-from minsheng_insure.model.scheduling import feed_in_time_order
-
-DENIAL_REASONS = ("", "late_report", "not_registered", "below_deductible", "fraud_detected", "household_limit",
-                  "budget_exhausted")
-"""Why a filed claim was paid nothing; code 0 means it was paid (or no claim was filed)."""
-LATE_REPORT, NOT_REGISTERED, BELOW_DEDUCTIBLE, FRAUD_DETECTED, HOUSEHOLD_LIMIT, BUDGET_EXHAUSTED = range(1, 7)
 
 
 class Coverage(Params):
@@ -164,77 +166,140 @@ def screen_claims(
     return reason
 
 
-class ClaimsDesk:
-    """Decides claims in time order on a simpy environment and pays them from each year's fund.
+def _running_total(start: float, values: np.ndarray) -> np.ndarray:
+    """``start`` followed by the running sums of ``values``, added one after another (never pairwise)."""
+    return np.cumsum(np.concatenate([[start], values]))
 
-    ``fund(year)`` gives what policy year ``year`` can pay, ``year_end(year)`` the day it ends;
-    ``rule`` is ``first_come``, ``pro_rata`` or ``insurer`` (which pays like ``first_come`` from
-    the aggregate limit).
+
+@dataclass
+class _YearAccount:
+    """One policy year of one fund: what it owes and pays."""
+
+    fund_yuan: float
+    owed_yuan: float = 0.0
+    """Running total of what the claims decided so far were owed (approved), yuan."""
+    paid_yuan: float = 0.0
+    claims: int = 0
+    paid_claims: int = 0
+    refused: int = 0
+    exhausted_day: float = float("nan")
+
+    def figures(self) -> dict[str, float]:
+        """The year's figures under their ``codebook.FUNDS_COLUMNS`` names."""
+        return {"fund_yuan": self.fund_yuan, "claims_decided": self.claims, "approved_yuan": self.owed_yuan,
+                "paid_yuan": self.paid_yuan, "claims_paid": self.paid_claims, "claims_refused": self.refused,
+                "exhausted_day": self.exhausted_day}
+
+
+class FundLedger:
+    """The rules of a claims desk without its clock: decides claims against each policy year's fund.
+
+    ``fund(year)`` is what policy year ``year`` can pay (yuan), ``year_end(year)`` the day it ends;
+    ``household_limit`` the most one household draws per asset class and policy year (yuan, by
+    asset code). ``decide`` takes claims in the order their decision days fall; it gives the same
+    figures whether called once per claim or once for many (the running totals are accumulated
+    one claim after another either way), which is what lets two engines agree to the last bit.
     """
 
-    def __init__(self, env: simpy.Environment, rule: str, fund: Callable[[int], float],
-                 year_end: Callable[[int], float], household_limit: np.ndarray) -> None:
-        self.env = env
+    def __init__(self, rule: str, fund: Callable[[int], float], year_end: Callable[[int], float],
+                 household_limit: np.ndarray) -> None:
         self.rule = rule
         self._fund = fund
         self._year_end = year_end
         self._household_limit = household_limit
-        self._fund_left: dict[int, float] = {}
-        self._drawn: dict[tuple[int, int, int], float] = defaultdict(float)
-        self._claims: list[tuple[int, int, int, int, float]] = []
-        self._pro_rata: dict[int, list[int]] = defaultdict(list)
-        self.decided_day: dict[int, float] = {}
-        self.approved: dict[int, float] = {}
-        self.paid: dict[int, float] = {}
-        self.paid_day: dict[int, float] = {}
-        self.denial: dict[int, int] = {}
-        self.paid_log: list[int] = []
-        """Cases paid something, in the order they were paid (for feedback on trust)."""
+        self._limited = bool(np.isfinite(household_limit).any())
+        self._asked: dict[int, float] = {}
+        """What each (household, asset class, policy year) has claimed so far, yuan."""
+        self.years: dict[int, _YearAccount] = {}
+        self._decided: list[tuple[np.ndarray, ...]] = []
+        """Per decided chunk: case, decision day, approved, paid, paid day, denial."""
+        self._pro_rata: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
 
-    def file(
-        self, case: np.ndarray, decision_day: np.ndarray, policy_year: np.ndarray, household: np.ndarray,
-        asset: np.ndarray, amount: np.ndarray,
-    ) -> None:
-        """Claims to decide at ``decision_day`` (any order); ``case`` ids are the caller's."""
-        order = np.argsort(decision_day, kind="stable")
-        first = len(self._claims)
-        self._claims += zip(case[order].tolist(), policy_year[order].tolist(), household[order].tolist(),
-                            asset[order].tolist(), amount[order].tolist(), strict=True)
-        feed_in_time_order(self.env, decision_day[order].tolist(), lambda k: self._decide(first + k))
+    def account(self, year: int) -> _YearAccount:
+        """Policy year ``year``'s account (opened, empty, when no claim has reached it yet)."""
+        if year not in self.years:
+            self.years[year] = _YearAccount(fund_yuan=self._fund(year))
+        return self.years[year]
 
-    def _decide(self, claim: int) -> None:
-        case, year, household, asset, amount = self._claims[claim]
-        now = self.env.now
-        self.decided_day[case] = now
-        key = (household, asset, year)
-        payable = min(amount, self._household_limit[asset] - self._drawn[key])
-        if payable <= 0:
-            self.denial[case] = HOUSEHOLD_LIMIT
-            return
-        self._drawn[key] += payable
-        self.approved[case] = payable
-        if self.rule == "pro_rata":
-            self._pro_rata[year].append(case)
-            return
-        left = self._fund_left.setdefault(year, self._fund(year))
-        paid = min(payable, left)
-        self._fund_left[year] = left - paid
-        self._pay(case, paid, now)
+    def decide(self, case: np.ndarray, day: np.ndarray, year: np.ndarray, household: np.ndarray,
+               asset: np.ndarray, amount: np.ndarray) -> np.ndarray:
+        """Decide claims (in decision order) on ``day``; returns the cases paid something now."""
+        payable = self._within_household_limit(year, household, asset, amount)
+        denial = np.where(payable > 0, 0, HOUSEHOLD_LIMIT).astype(np.int8)
+        paid = np.zeros(case.size)
+        for y in np.unique(year[payable > 0]).tolist():
+            in_year = (year == y) & (payable > 0)
+            account = self.account(y)
+            owed_before = _running_total(account.owed_yuan, payable[in_year])
+            account.owed_yuan = float(owed_before[-1])
+            account.claims += int(in_year.sum())
+            reached = np.flatnonzero(owed_before[1:] >= account.fund_yuan * (1 - 1e-12))
+            if reached.size and np.isnan(account.exhausted_day):
+                account.exhausted_day = float(day[in_year][reached[0]])
+            if self.rule == "pro_rata":
+                self._pro_rata[y].append((case[in_year], day[in_year], payable[in_year]))
+                continue
+            paid[in_year] = np.minimum(payable[in_year], np.maximum(account.fund_yuan - owed_before[:-1], 0.0))
+            account.paid_yuan = float(_running_total(account.paid_yuan, paid[in_year])[-1])
+            account.paid_claims += int((paid[in_year] > 0).sum())
+            account.refused += int((paid[in_year] <= 0).sum())
+        approved = payable > 0
+        if self.rule != "pro_rata":
+            denial[approved & (paid <= 0)] = BUDGET_EXHAUSTED
+        keep = ~approved | (self.rule != "pro_rata")
+        self._decided.append((case[keep], day[keep], payable[keep], paid[keep],
+                              np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
+        return case[paid > 0]
 
-    def _pay(self, case: int, paid: float, day: float) -> None:
-        self.paid[case] = paid
-        self.paid_day[case] = day
-        if paid <= 0:
-            self.denial[case] = BUDGET_EXHAUSTED
-        else:
-            self.paid_log.append(case)
+    def _within_household_limit(self, year: np.ndarray, household: np.ndarray, asset: np.ndarray,
+                                amount: np.ndarray) -> np.ndarray:
+        """What each claim may draw under its household's annual limit for the asset class (0: used up).
+
+        A household's draw on a (asset class, policy year) is min(limit, what its claims asked so
+        far), so each claim may draw the limit less that (never below zero). Most claims are a
+        household's first on its key and are decided at once; the rest go one by one, in order.
+        """
+        limit = self._household_limit[asset]
+        if not self._limited:
+            return amount.copy()
+        key = (household * 64 + asset) * 4096 + (year + 1)  # one int per (household, asset, policy year)
+        _, first = np.unique(key, return_index=True)
+        fresh = np.zeros(key.size, dtype=bool)
+        fresh[first] = True
+        asked = self._asked
+        fresh &= np.array([k not in asked for k in key.tolist()], dtype=bool)
+        payable = np.minimum(amount, limit)
+        asked.update(zip(key[fresh].tolist(), amount[fresh].tolist(), strict=True))
+        for i in np.flatnonzero(~fresh).tolist():
+            k = int(key[i])
+            before = asked[k]
+            payable[i] = max(min(float(amount[i]), float(limit[i]) - min(before, float(limit[i]))), 0.0)
+            asked[k] = before + float(amount[i])
+        return payable
 
     def settle(self) -> None:
         """Pay each policy year's pro-rata claims once all of them are decided (no-op for other rules)."""
-        for year, cases in self._pro_rata.items():
-            total = sum(self.approved[c] for c in cases)
-            share = min(1.0, self._fund(year) / total)
-            day = max(self._year_end(year), max(self.decided_day[c] for c in cases))
-            for c in cases:
-                self._pay(c, self.approved[c] * share, day)
+        for y, chunks in self._pro_rata.items():
+            case, day, owed = (np.concatenate(part) for part in zip(*chunks, strict=True))
+            account = self.years[y]
+            share = min(1.0, account.fund_yuan / account.owed_yuan)
+            paid = owed * share
+            pay_day = max(self._year_end(y), float(day.max()))
+            account.paid_yuan = float(_running_total(0.0, paid)[-1])
+            account.paid_claims = int((paid > 0).sum())
+            account.refused = int((paid <= 0).sum())
+            self._decided.append((case, day, owed, paid, np.where(paid > 0, pay_day, np.nan),
+                                  np.where(paid > 0, 0, BUDGET_EXHAUSTED).astype(np.int8)))
         self._pro_rata.clear()
+
+    def claim_columns(self, cases: int) -> dict[str, np.ndarray]:
+        """Per case id ``0 .. cases-1``: decision day, approved, paid, paid day and denial (for claims decided)."""
+        out = {"claim_day": np.full(cases, np.nan), "approved_yuan": np.zeros(cases), "paid_yuan": np.zeros(cases),
+               "paid_day": np.full(cases, np.nan), "denial_reason": np.zeros(cases, dtype=np.int8)}
+        for case, day, approved, paid, paid_day, denial in self._decided:
+            out["claim_day"][case] = day
+            out["approved_yuan"][case] = approved
+            out["paid_yuan"][case] = paid
+            out["paid_day"][case] = paid_day
+            out["denial_reason"][case] = denial
+        return out

@@ -5,25 +5,20 @@ goes cold is dropped (abandonment); an investigated case is cleared with a proba
 with camera coverage (天网工程) and a prompt report. With exponential efforts and cold times and a
 FIFO queue this is the M/M/c+M (Erlang-A) queue.
 
-Going cold needs no event of its own: a waiting case is only ever looked at when an investigator
-becomes free, and if its deadline has passed by then it went cold at that deadline, because no
-investigator was free for it in between. So each case costs at most two events (arrival and end
-of the investigation).
+The queue itself runs on the engine's clock (``engine.simpy_engine`` and ``engine.fast``); this
+module holds what decides a case: its clearance chance and whether cameras catch the offender.
 """
 
 from __future__ import annotations
 
-import heapq
 from typing import Literal
 
 import numpy as np
-import simpy
 from pydantic import Field
 from scipy.special import expit, logit
 
 from minsheng_insure.model.distributions import Distribution
 from minsheng_insure.model.params import NonNegative, Params, Probability
-from minsheng_insure.model.scheduling import feed_in_time_order
 
 
 class InvestigationParams(Params):
@@ -67,93 +62,3 @@ def draw_caught_in_act(params: InvestigationParams, camera_coverage: np.ndarray,
                        rng: np.random.Generator) -> np.ndarray:
     """Which offenders cameras catch in the act (cleared on the spot, no investigation needed)."""
     return rng.random(camera_coverage.size) < params.caught_in_act_at_full_coverage * camera_coverage
-
-
-class InvestigationQueue:
-    """Investigators as a priority resource on a simpy environment, cases going cold while they wait.
-
-    Cases are submitted in batches; the queue records, per submitted case, the day its
-    investigation started, the day it ended, and the day it went cold (NaN where it did not
-    happen before ``horizon_days``).
-    """
-
-    def __init__(self, env: simpy.Environment, investigators: int, horizon_days: float) -> None:
-        self.env = env
-        self.capacity = investigators
-        self.horizon_days = horizon_days
-        self.busy = 0
-        self._waiting: list[tuple[float, int]] = []
-        self._arrival: list[float] = []
-        self._effort: list[float] = []
-        self._deadline: list[float] = []
-        self._priority: list[float] = []
-        self.start_day: list[float] = []
-        self.end_day: list[float] = []
-        self.cold_day: list[float] = []
-        self.finished_log: list[int] = []
-        """Cases whose investigation ended, in that order (for feedback on trust and capacity)."""
-        self.cold_log: list[int] = []
-        """Cases found gone cold, in that order."""
-
-    def submit(
-        self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray, priority: str,
-        loss_yuan: np.ndarray,
-    ) -> np.ndarray:
-        """Queue cases arriving at ``arrival_day`` (ascending); returns their ids in this queue."""
-        first = len(self._arrival)
-        arrivals = arrival_day.tolist()
-        self._arrival += arrivals
-        self._effort += effort_days.tolist()
-        self._deadline += (arrival_day + patience_days).tolist()
-        self._priority += arrivals if priority == "fifo" else (-loss_yuan).tolist()
-        nan = [float("nan")] * len(arrivals)
-        self.start_day += nan
-        self.end_day += nan
-        self.cold_day += nan
-        feed_in_time_order(self.env, arrivals, lambda k: self._arrive(first + k))
-        return np.arange(first, first + len(arrivals))
-
-    def set_capacity(self, investigators: int) -> None:
-        """Change the number of investigators; extra ones pick up waiting cases at once."""
-        self.capacity = investigators
-        self._pull()
-
-    def _arrive(self, case: int) -> None:
-        if self.busy < self.capacity:
-            self._start(case)
-        else:
-            heapq.heappush(self._waiting, (self._priority[case], case))
-
-    def _start(self, case: int) -> None:
-        self.busy += 1
-        self.start_day[case] = self.env.now
-        self.env.timeout(self._effort[case], case).callbacks.append(self._finish)
-
-    def _finish(self, event: simpy.Event) -> None:
-        now = self.env.now
-        if now > self.horizon_days:
-            return
-        self.end_day[event.value] = now
-        self.finished_log.append(event.value)
-        self.busy -= 1
-        self._pull()
-
-    def _pull(self) -> None:
-        now = self.env.now
-        waiting = self._waiting
-        while waiting and self.busy < self.capacity:
-            _, case = heapq.heappop(waiting)
-            deadline = self._deadline[case]
-            if deadline <= now:
-                self.cold_day[case] = deadline
-                self.cold_log.append(case)
-            else:
-                self._start(case)
-
-    def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Start, end and cold days per case, censored at the horizon."""
-        for _, case in self._waiting:
-            if self._deadline[case] <= self.horizon_days:
-                self.cold_day[case] = self._deadline[case]
-        self._waiting.clear()
-        return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)

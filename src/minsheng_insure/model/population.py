@@ -74,6 +74,8 @@ class Population:
     village_auxiliary_officer: np.ndarray
     awareness_threshold: np.ndarray
     """A household knows it is insured once the awareness share exceeds its threshold."""
+    owners: tuple[np.ndarray, ...]
+    """Per asset class, the ids of the households that own it (int32, ascending)."""
 
     @property
     def households(self) -> int:
@@ -120,4 +122,5 @@ def build_population(params: PopulationParams, rng: np.random.Generator) -> Popu
         village_camera_coverage=cameras,
         village_auxiliary_officer=auxiliary,
         awareness_threshold=rng.random(n),
+        owners=tuple(np.flatnonzero(row).astype(np.int32) for row in owns),
     )

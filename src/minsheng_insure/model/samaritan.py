@@ -13,8 +13,6 @@ from pydantic import Field
 from minsheng_insure.model.distributions import Distribution, LogNormal
 from minsheng_insure.model.params import NonNegative, Params, Probability
 
-TIERS = ("medical", "disability", "death")
-
 
 class SamaritanParams(Params):
     """The cover (scenario key ``samaritan``); a zero budget or rate means none."""

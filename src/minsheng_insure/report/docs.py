@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from minsheng_insure.results.events import EVENT_COLUMNS, SAMARITAN_COLUMNS
+from minsheng_insure.model.codebook import EVENT_COLUMNS, FUNDS_COLUMNS, SAMARITAN_COLUMNS
 from minsheng_insure.results.metrics import METRIC_DESCRIPTIONS
 from minsheng_insure.scenario.loading import load_scenario
 from minsheng_insure.scenario.provenance import parameters
@@ -40,6 +40,13 @@ def event_log_markdown() -> str:
         "`result.samaritan` has one row per injured good samaritan (见义勇为) per replication.", "",
         "| column | type | meaning |", header_rule("| column | type | meaning |"),
         *(f"| `{k}` | {t} | {d} |" for k, (t, d) in SAMARITAN_COLUMNS.items()), "",
+        "## Funds", "",
+        "`result.funds` has one row per fund (the property scheme's, and the good-samaritan cover's when it is",
+        "on) per policy year that overlaps the run, per replication, as the engine's claims desks recorded it.",
+        "Every budget figure of the metrics is read from it. A policy year with `days_in_run` under 365 lies",
+        "partly outside the horizon.", "",
+        "| column | type | meaning |", header_rule("| column | type | meaning |"),
+        *(f"| `{k}` | {t} | {d} |" for k, (t, d) in FUNDS_COLUMNS.items()), "",
         "## Timeline", "",
         "`result.timeline` has one row per replication per month: the state the month's incidents met:",
         "`investigators` (base + accountability + campaigns), `awareness_share`, `trust_mean` (over",

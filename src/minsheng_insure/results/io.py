@@ -1,6 +1,6 @@
 """Saving a result to a folder and loading it back, so reports can be rebuilt without re-running.
 
-A result folder holds ``events.parquet``, ``samaritan.parquet``, ``timeline.parquet``,
+A result folder holds ``events.parquet``, ``samaritan.parquet``, ``timeline.parquet``, ``funds.parquet``,
 ``scenario.resolved.toml`` (the scenario after ``extends`` and overrides, with the package version
 and seed in its header) and ``result.json`` (seed, replications, version).
 """
@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from minsheng_insure.results.events import restore_categories
+from minsheng_insure.results.events import restore_categories, restore_fund_categories
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.loading import load_scenario, scenario_to_toml
 
-RESULT_FILES = ("events.parquet", "samaritan.parquet", "timeline.parquet", "scenario.resolved.toml", "result.json")
+RESULT_FILES = ("events.parquet", "samaritan.parquet", "timeline.parquet", "funds.parquet", "scenario.resolved.toml",
+                "result.json")
 
 
 def save_result(folder: Path, result: SimulationResult, version: str) -> None:
@@ -24,6 +25,7 @@ def save_result(folder: Path, result: SimulationResult, version: str) -> None:
     result.events.to_parquet(folder / "events.parquet", index=False)
     result.samaritan.to_parquet(folder / "samaritan.parquet", index=False)
     result.timeline.to_parquet(folder / "timeline.parquet", index=False)
+    result.funds.to_parquet(folder / "funds.parquet", index=False)
     header = (f"Resolved scenario written by minsheng-insure {version}, seed {result.seed}, "
               f"{result.replications} replications.\n"
               f"Reproduce: minsheng run scenario.resolved.toml --seed {result.seed} -n {result.replications}")
@@ -43,4 +45,5 @@ def load_result(folder: Path) -> SimulationResult:
     events, samaritan = restore_categories(pd.read_parquet(folder / "events.parquet"),
                                            pd.read_parquet(folder / "samaritan.parquet"), scenario)
     return SimulationResult(scenario=scenario, seed=int(info["seed"]), replications=int(info["replications"]),
-                            events=events, samaritan=samaritan, timeline=pd.read_parquet(folder / "timeline.parquet"))
+                            events=events, samaritan=samaritan, timeline=pd.read_parquet(folder / "timeline.parquet"),
+                            funds=restore_fund_categories(pd.read_parquet(folder / "funds.parquet")))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from minsheng_insure.model.calendar import month_of_year, quarter_of_year, year_index
-from minsheng_insure.model.insurance import DENIAL_REASONS
+from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.scenario.schema import Scenario
 
 GROUPINGS: dict[str, list[str]] = {
@@ -90,8 +90,12 @@ def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str]) -> 
 
 
 def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
-                    samaritan: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per replication (and group), one column per metric."""
+                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per replication (and group), one column per metric.
+
+    The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
+    table the claims desks recorded; they exist only over the whole run or by policy year.
+    """
     keys = normalise_by(by)
     ev = _with_periods(events, scenario, keys)
     paid = ev["paid_yuan"].to_numpy()
@@ -129,10 +133,11 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
     sums = _complete(sums, events["replication"].unique(), keys)
     for rate, (num, den) in RATES.items():
         sums[rate] = sums[num] / sums[den].where(sums[den] > 0)
-    if set(keys) <= {"policy_year"}:
-        sums = sums.join(_budget(events, scenario, by_policy_year=bool(keys)))
+    if funds is not None and set(keys) <= {"policy_year"}:
+        replications = events["replication"].unique()
+        sums = sums.join(_property_funds(funds, replications, by_policy_year=bool(keys)))
         if samaritan is not None and scenario.samaritan.active:
-            sums = sums.join(_samaritan(samaritan, scenario, events["replication"].unique(), bool(keys)))
+            sums = sums.join(_samaritan(samaritan, funds, replications, by_policy_year=bool(keys)))
     return sums.reset_index()
 
 
@@ -148,56 +153,32 @@ def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> 
     return sums.reindex(full, fill_value=0.0)
 
 
-def _budget(events: pd.DataFrame, scenario: Scenario, by_policy_year: bool) -> pd.DataFrame:
-    """Budget use per replication and policy year (or over the whole run)."""
-    ins = scenario.insurance
-    years = _policy_years_in_run(scenario)
-    index = pd.MultiIndex.from_product([np.sort(events["replication"].unique()), years],
-                                       names=["replication", "policy_year"])
-    fund = pd.Series([ins.fund_yuan(y) for _, y in index], index=index, dtype=float)
-    budget = pd.Series([ins.budget_for_year(y) for _, y in index], index=index, dtype=float)
-    claims = events.loc[events["approved_yuan"] > 0, ["replication", "policy_year", "claim_day", "approved_yuan",
-                                                      "paid_yuan"]].sort_values(["replication", "claim_day"])
-    claims["cumulative"] = claims.groupby(["replication", "policy_year"])["approved_yuan"].cumsum()
-    claims["fund"] = fund.reindex(pd.MultiIndex.from_frame(claims[["replication", "policy_year"]])).to_numpy()
-    reached = claims[claims["cumulative"] >= claims["fund"] * (1 - 1e-12)]
-    per_year = pd.DataFrame({
-        "paid": claims.groupby(["replication", "policy_year"])["paid_yuan"].sum().reindex(index, fill_value=0.0),
-        "exhausted_day": reached.groupby(["replication", "policy_year"])["claim_day"].min().reindex(index),
-        "fund": fund, "budget": budget})
-    if not by_policy_year:
-        per_year = per_year.groupby("replication").agg(paid=("paid", "sum"), exhausted_day=("exhausted_day", "min"),
-                                                       fund=("fund", "sum"), budget=("budget", "sum"))
-    out = pd.DataFrame(index=per_year.index)
-    out["budget_used_share"] = per_year["paid"] / per_year["fund"].where(per_year["fund"] > 0)
-    out["budget_exhausted"] = per_year["exhausted_day"].notna().astype(float)
-    out["budget_exhausted_day"] = per_year["exhausted_day"]
-    out["loss_ratio"] = per_year["paid"] / per_year["budget"].where(per_year["budget"] > 0)
-    if not years:
-        out[BUDGET] = np.nan
-    return out
-
-
-def _samaritan(samaritan: pd.DataFrame, scenario: Scenario, replications: np.ndarray,
-               by_policy_year: bool) -> pd.DataFrame:
-    """Good-samaritan injuries and payouts per replication (and policy year)."""
+def _property_funds(funds: pd.DataFrame, replications: np.ndarray, by_policy_year: bool) -> pd.DataFrame:
+    """Budget use per replication and policy year (or over the whole run), from the funds table."""
+    rows = funds[funds["fund"] == "property"]
     keys = ["replication", "policy_year"] if by_policy_year else ["replication"]
-    covered = samaritan[samaritan["policy_year"] >= 0]
-    grouped = covered.groupby(keys)
-    years = _policy_years_in_run(scenario) if by_policy_year else [None]
-    index = (pd.MultiIndex.from_product([np.sort(replications), years], names=keys) if by_policy_year
-             else pd.Index(np.sort(replications), name="replication"))
-    out = pd.DataFrame({"samaritan_injuries": grouped.size(), "samaritan_paid_yuan": grouped["paid_yuan"].sum()},
-                       ).reindex(index, fill_value=0.0).astype(float)
-    budget = scenario.samaritan.budget_yuan * (1 if by_policy_year else max(len(_policy_years_in_run(scenario)), 1))
-    out["samaritan_budget_used_share"] = out["samaritan_paid_yuan"] / budget if budget > 0 else np.nan
+    grouped = rows.groupby(keys)
+    per = pd.DataFrame({"paid": grouped["paid_yuan"].sum(), "fund": grouped["fund_yuan"].sum(),
+                        "budget": grouped["budget_yuan"].sum(), "exhausted_day": grouped["exhausted_day"].min()})
+    if not by_policy_year:
+        per = per.reindex(pd.Index(np.sort(replications), name="replication"))
+    out = pd.DataFrame(index=per.index)
+    out["budget_used_share"] = per["paid"] / per["fund"].where(per["fund"] > 0)
+    out["budget_exhausted"] = per["exhausted_day"].notna().astype(float).where(per["fund"].notna())
+    out["budget_exhausted_day"] = per["exhausted_day"]
+    out["loss_ratio"] = per["paid"] / per["budget"].where(per["budget"] > 0)
     return out
 
 
-def _policy_years_in_run(scenario: Scenario) -> list[int]:
-    """Policy years that overlap the scheme's time within the horizon."""
-    ins, horizon = scenario.insurance, scenario.simulation.horizon_days
-    if not ins.coverage or ins.start_day >= horizon:
-        return []
-    first, last = ins.policy_year(np.array([ins.start_day, np.nextafter(horizon, 0)]))
-    return list(range(int(first), int(last) + 1))
+def _samaritan(samaritan: pd.DataFrame, funds: pd.DataFrame, replications: np.ndarray,
+               by_policy_year: bool) -> pd.DataFrame:
+    """Good-samaritan injuries and payouts per replication (and policy year), against the fund's budget."""
+    keys = ["replication", "policy_year"] if by_policy_year else ["replication"]
+    budget = funds[funds["fund"] == "samaritan"].groupby(keys)["budget_yuan"].sum()
+    covered = samaritan[samaritan["policy_year"] >= 0].groupby(keys)
+    index = budget.index if by_policy_year else pd.Index(np.sort(replications), name="replication")
+    out = pd.DataFrame({"samaritan_injuries": covered.size(), "samaritan_paid_yuan": covered["paid_yuan"].sum()},
+                       ).reindex(index, fill_value=0.0).astype(float)
+    budget = budget.reindex(index)
+    out["samaritan_budget_used_share"] = out["samaritan_paid_yuan"] / budget.where(budget > 0)
+    return out

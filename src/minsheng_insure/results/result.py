@@ -21,16 +21,18 @@ class SimulationResult:
     seed: int
     replications: int
     events: pd.DataFrame
-    """One row per incident (and staged report) per replication; see ``results.events.EVENT_COLUMNS``."""
+    """One row per incident (and staged report) per replication; see ``model.codebook.EVENT_COLUMNS``."""
     samaritan: pd.DataFrame
-    """One row per good-samaritan injury per replication; see ``results.events.SAMARITAN_COLUMNS``."""
+    """One row per good-samaritan injury per replication; see ``model.codebook.SAMARITAN_COLUMNS``."""
     timeline: pd.DataFrame
     """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
+    funds: pd.DataFrame
+    """One row per fund, policy year and replication; see ``model.codebook.FUNDS_COLUMNS``."""
 
     def metrics(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined)."""
-        return compute_metrics(self.events, self.scenario, by, self.samaritan)
+        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds)
 
     def summary(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""

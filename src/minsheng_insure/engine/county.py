@@ -1,0 +1,248 @@
+"""One replication of a county, month by month, on any clock.
+
+Each month the clock first carries out everything before the month starts; then the monthly
+review folds what happened into the county's state (``model.feedback``); then the month's
+incidents are drawn and decided in one vectorised pass (``model.cases``), their registered cases
+go to the investigation queue and their claims to the claims desk. The clock decides when those
+happen; the rules decide what happens. After the last month the clock finishes: cases stop at the
+horizon, claims filed before it are decided and paid even if that falls after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from minsheng_insure.engine.base import Clock, Columns, ReplicationOutput
+from minsheng_insure.engine.streams import county_population, crime_type_rngs, stage_rngs
+from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_windows
+from minsheng_insure.model.campaigns import campaign_rate_scale
+from minsheng_insure.model.cases import CaseRules, Outcomes
+from minsheng_insure.model.codebook import FUND_SCHEMES, FUNDS_COLUMNS, STAGED
+from minsheng_insure.model.feedback import FeedbackController
+from minsheng_insure.model.incidents import IncidentProcess, Incidents
+from minsheng_insure.model.insurance import FundLedger, claim_amount, policy_year_end, policy_year_of, screen_claims
+from minsheng_insure.model.recovery import draw_recoveries
+from minsheng_insure.model.samaritan import draw_injuries
+from minsheng_insure.scenario.schema import Scenario
+
+
+def campaign_investigators(scenario: Scenario, day: float) -> int:
+    """Extra investigators the campaigns (专项行动) running on ``day`` bring (a campaign runs [start, end))."""
+    return sum(c.extra_investigators for c in scenario.campaigns if c.start_day <= day < c.end_day)
+
+
+class CountyRun:
+    """One replication of ``scenario`` from ``seed`` on ``clock``; ``run`` returns its output."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int, clock: Clock) -> None:
+        s = self.scenario = scenario
+        self.replication = replication
+        self.clock = clock
+        self.horizon = s.simulation.horizon_days
+        self.rng = stage_rngs(seed, replication)
+        self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
+        self.population = county_population(seed, s.county)
+        self.rules = CaseRules(s, self.population, self.horizon)
+        self.feedback = FeedbackController(s)
+        self.incidents = IncidentProcess(self.population, s.crime_types)
+        self.types = len(s.crime_types)
+        self.queue = clock.investigation_queue(s.investigation.investigators, self.horizon)
+        ins = s.insurance
+        self.desk = clock.claims_desk(FundLedger(ins.budget_rule, ins.fund_yuan, ins.policy_year_end,
+                                                 self.rules.cover["per_household_annual_limit_yuan"]))
+        self.samaritan_desk = clock.claims_desk(FundLedger(
+            "first_come", lambda year: s.samaritan.budget_yuan,
+            lambda year: policy_year_end(year, ins.start_day, ins.policy_year_start_day), np.array([np.inf])))
+        # Per queued case (queue id order): its case id and whether an investigation clears it;
+        # per case (case id order): its village and crime type.
+        self.queued_case: list[np.ndarray] = []
+        self.queued_clears: list[np.ndarray] = []
+        self.case_village: list[np.ndarray] = []
+        self.case_type: list[np.ndarray] = []
+        self.batches: list[Columns] = []
+        self.injuries: list[Columns] = []
+        self.timeline: list[dict[str, float]] = []
+        self.cases = 0
+
+    def run(self) -> ReplicationOutput:
+        for month, start, end in month_windows(self.horizon):
+            self.clock.advance(start)
+            self._review(start, end)
+            self._case_stages(month, start, end)
+            if self.scenario.samaritan.active:
+                self._injuries(start, end)
+        self.clock.finish()
+        self.desk.ledger.settle()
+        return ReplicationOutput(events=self._event_columns(), samaritan=self._samaritan_columns(),
+                                 timeline={k: np.array([row[k] for row in self.timeline]) for k in self.timeline[0]},
+                                 funds=self._funds_columns())
+
+    # -- the monthly review -----------------------------------------------------------------------------
+
+    def _review(self, now: float, month_end: float) -> None:
+        s, feedback = self.scenario, self.feedback
+        finished = self.queue.take_finished()
+        cold = self.queue.take_cold()
+        paid = self.desk.take_paid()
+        self.samaritan_desk.take_paid()
+        if now > feedback.last_review:
+            queued_case = np.concatenate(self.queued_case)
+            village = np.concatenate(self.case_village)
+            cleared = queued_case[finished[np.concatenate(self.queued_clears)[finished]]]
+            feedback.close_month(now - feedback.last_review, np.concatenate(self.case_type)[cleared],
+                                 village[cleared], village[paid], village[queued_case[cold]])
+        feedback.review(now)
+        base = s.investigation.investigators + round(feedback.state.extra_investigators)
+        changes = sorted({day for c in s.campaigns for day in (c.start_day, c.end_day) if now < day < month_end})
+        self.queue.plan_capacity([(day, base + campaign_investigators(s, day)) for day in [now, *changes]])
+        self.timeline.append(feedback.timeline_row(self.replication, now, self.queue.capacity))
+
+    # -- the month's cases ------------------------------------------------------------------------------
+
+    def _case_stages(self, month: int, start: float, end: float) -> None:
+        s, state, month_counts = self.scenario, self.feedback.state, self.feedback.month
+        scale = state.rate_scale * campaign_rate_scale(s.campaigns, s.crime_type_names, start, end)
+        inc = self.incidents.draw(month, start, end, self.incident_rngs, scale)
+        village = self.population.household_village[inc.household]
+        outcomes = self.rules.outcomes(inc, village, state, self.rng)
+        self._submit(inc, village, outcomes)
+        if s.fraud.staged_per_1000_insured_aware_per_year > 0:
+            staged, staged_outcomes = self.rules.staged_reports(start, end, state, self.types, self.rng["fraud"])
+            self._submit(staged, self.population.household_village[staged.household], staged_outcomes)
+        ct = inc.crime_type
+        month_counts.incidents += np.bincount(ct, minlength=self.types)[: self.types]
+        caught = outcomes.in_act
+        month_counts.cleared += np.bincount(ct[caught], minlength=self.types)[: self.types]
+        month_counts.cleared_villages += np.bincount(village[caught], minlength=s.county.villages)
+
+    def _submit(self, inc: Incidents, village: np.ndarray, o: Outcomes) -> None:
+        """Queue the registered cases, file the claims and keep the batch's columns."""
+        s, n = self.scenario, inc.size
+        report_day = inc.day + o.report_delay
+        queued = np.flatnonzero(o.registered & ~o.in_act)
+        queued = queued[np.argsort(report_day[queued], kind="stable")]
+        # FIFO works cases in the order they arrive; by severity, the largest loss first.
+        priority = report_day[queued] if s.investigation.priority == "fifo" else -inc.loss_yuan[queued]
+        queue_id = np.full(n, -1)
+        queue_id[queued] = self.queue.submit(report_day[queued], o.effort[queued], o.patience[queued], priority)
+        case = self.cases + np.arange(n)
+        self.queued_case.append(case[queued])
+        self.queued_clears.append(o.clears[queued])
+        self.case_village.append(village.astype(np.int64))
+        self.case_type.append(inc.crime_type.astype(np.int64))
+        self.feedback.month.registered += np.bincount(inc.crime_type[o.registered],
+                                                      minlength=self.types + 1)[: self.types]
+
+        filed = o.claim_filed
+        amount = np.where(filed, claim_amount(self.rules.cover, inc.asset, o.claimed_loss_yuan), 0.0)
+        denial = screen_claims(s.insurance, filed, o.report_delay, o.registered, amount, o.detected)
+        decision_day = report_day + s.insurance.processing_delay_days.sample(self.rng["insurance"], n)
+        policy_year = s.insurance.policy_year(inc.day)
+        go = filed & (denial == 0)
+        self.desk.file(case[go], decision_day[go], policy_year[go], inc.household[go], inc.asset[go], amount[go])
+        self.cases += n
+        self.batches.append({
+            "incident_day": inc.day, "township": self.population.village_township[village].astype(np.int64),
+            "village": village.astype(np.int64), "household": inc.household,
+            "crime_type": inc.crime_type.astype(np.int64), "asset_class": inc.asset.astype(np.int64),
+            "loss_yuan": inc.loss_yuan, "false_report": o.fraud == STAGED, "fraud": o.fraud.astype(np.int64),
+            "claimed_loss_yuan": np.where(filed, o.claimed_loss_yuan, 0.0),
+            "insured": o.insured, "aware": o.aware, "reported": o.reported,
+            "report_day": np.where(o.reported, report_day, np.nan), "registered": o.registered,
+            "caught_in_act": o.in_act, "queue_id": queue_id, "clears": o.clears, "policy_year": policy_year,
+            "claim_filed": filed, "claim_yuan": amount, "denial_reason": denial,
+        })
+
+    def _injuries(self, start: float, end: float) -> None:
+        s = self.scenario
+        injuries = draw_injuries(s.samaritan, start, end, self.rng["samaritan"])
+        n = injuries["injury_day"].size
+        first = sum(b["injury_day"].size for b in self.injuries)
+        injuries["policy_year"] = policy_year_of(injuries["injury_day"], s.insurance.start_day,
+                                                 s.insurance.policy_year_start_day)
+        covered = injuries["policy_year"] >= 0
+        self.samaritan_desk.file((first + np.arange(n))[covered],
+                                 injuries["injury_day"][covered] + s.samaritan.processing_delay_days,
+                                 injuries["policy_year"][covered], np.zeros(covered.sum(), dtype=np.int64),
+                                 np.zeros(covered.sum(), dtype=np.int64), injuries["benefit_yuan"][covered])
+        self.injuries.append(injuries)
+
+    # -- assembling the outputs -------------------------------------------------------------------------
+
+    def _event_columns(self) -> Columns:
+        cols = {k: np.concatenate([b[k] for b in self.batches]) for k in self.batches[0]}
+        n = cols["incident_day"].size
+        start, end, cold = self.queue.outcomes()
+        in_queue = cols.pop("queue_id")
+        queued = in_queue >= 0
+        cols["investigation_start_day"] = _scatter(n, queued, start[in_queue[queued]])
+        cols["cold_day"] = _scatter(n, queued, cold[in_queue[queued]])
+        cols["went_cold"] = ~np.isnan(cols["cold_day"])
+        finished = _scatter(n, queued, end[in_queue[queued]])
+        in_act = cols["caught_in_act"]
+        cleared = (~np.isnan(finished) & cols.pop("clears")) | in_act
+        cols["cleared"] = cleared
+        cols["clear_day"] = np.where(in_act, cols["incident_day"], np.where(cleared, finished, np.nan))
+        cols["recovered_yuan"] = draw_recoveries(self.scenario.recovery, cleared, cols["loss_yuan"],
+                                                 self.rng["recovery"])
+        claims = self.desk.ledger.claim_columns(n)
+        screened = cols.pop("denial_reason")
+        cols.update(claims)
+        cols["denial_reason"] = np.where(claims["denial_reason"] > 0, claims["denial_reason"], screened)
+        cols["budget_shortfall_yuan"] = cols["approved_yuan"] - cols["paid_yuan"]
+        cols["subrogated_yuan"] = (np.minimum(cols["recovered_yuan"], cols["paid_yuan"])
+                                   if self.scenario.insurance.subrogation else np.zeros(n))
+        cols["replication"] = np.full(n, self.replication, dtype=np.int64)
+        cols["incident_id"] = np.arange(n, dtype=np.int64)
+        return cols
+
+    def _samaritan_columns(self) -> Columns:
+        parts = self.injuries or [{"injury_day": np.empty(0), "tier": np.empty(0, dtype=np.int64),
+                                   "benefit_yuan": np.empty(0), "policy_year": np.empty(0, dtype=np.int64)}]
+        cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        n = cols["injury_day"].size
+        claims = self.samaritan_desk.ledger.claim_columns(n)
+        cols["paid_yuan"] = claims["paid_yuan"]
+        cols["paid_day"] = claims["paid_day"]
+        cols["replication"] = np.full(n, self.replication, dtype=np.int64)
+        cols["injury_id"] = np.arange(n, dtype=np.int64)
+        return cols
+
+    def _funds_columns(self) -> Columns:
+        """Each fund's policy years that overlap the run, with what its ledger recorded."""
+        s, ins = self.scenario, self.scenario.insurance
+        funds: list[tuple[int, FundLedger, Callable[[int], float]]] = []
+        if ins.coverage:
+            funds.append((FUND_SCHEMES.index("property"), self.desk.ledger, ins.budget_for_year))
+        if s.samaritan.active:
+            funds.append((FUND_SCHEMES.index("samaritan"), self.samaritan_desk.ledger,
+                          lambda year: s.samaritan.budget_yuan))
+        rows = []
+        for code, ledger, budget in funds:
+            for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+                end = policy_year_end(year, ins.start_day, ins.policy_year_start_day)
+                start = max(end - DAYS_PER_YEAR, ins.start_day)
+                rows.append({"fund": code, "policy_year": year, "start_day": start, "end_day": end,
+                             "days_in_run": min(end, self.horizon) - start, "budget_yuan": budget(year),
+                             **ledger.account(year).figures()})
+        # Categories travel as integer codes until ``results`` names them.
+        columns = {name: np.array([row[name] for row in rows], dtype=np.int64 if dtype == "category" else dtype)
+                   for name, (dtype, _) in FUNDS_COLUMNS.items() if name != "replication"}
+        columns["replication"] = np.full(len(rows), self.replication, dtype=np.int64)
+        return columns
+
+
+def _policy_years_in_run(start_day: float, year_start_day: int, horizon: float) -> list[int]:
+    """Policy years that overlap the scheme's time within the horizon."""
+    if start_day >= horizon:
+        return []
+    first, last = policy_year_of(np.array([start_day, np.nextafter(horizon, 0)]), start_day, year_start_day)
+    return list(range(int(first), int(last) + 1))
+
+
+def _scatter(n: int, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.full(n, np.nan)
+    out[mask] = values
+    return out

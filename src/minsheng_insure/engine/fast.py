@@ -1,0 +1,275 @@
+"""The fast engine: the reference engine's clock without an event object per case.
+
+The rules are the same objects (``engine.county`` drives both); only the investigation queue and
+the claims desks differ, and they give the same days and decisions to the last bit:
+
+- **FIFO queue**: cases are worked in the order they arrive, so the queue is a heap of the days
+  investigators are next free. The next case in arrival order starts on its arrival if one is
+  free then, else when the first one is (going cold if its deadline has passed by then). A change
+  of capacity on day d adds investigators free from d, or retires the ones that would be free
+  first, exactly as simpy's resource does with a lowered capacity.
+- **Priority queue** (largest loss first): a small discrete-event loop over three sorted streams
+  (arrivals, ends of investigations, capacity changes), with waiting cases in a heap by priority.
+- **Claims desks**: claims wait in arrays; when the clock passes their decision day they are
+  sorted by it and decided in one call of the ledger.
+
+Each queue works lazily: ``advance(until)`` decides everything that happens before ``until`` and
+leaves the rest, because a capacity change at the next monthly review may still alter it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+
+import numpy as np
+
+from minsheng_insure.engine.base import ReplicationOutput
+from minsheng_insure.engine.county import CountyRun
+from minsheng_insure.model.insurance import FundLedger
+from minsheng_insure.scenario.schema import Scenario
+
+INF = float("inf")
+
+
+class _Queue:
+    """What both fast queues record per case, and the arrivals not yet decided."""
+
+    def __init__(self, investigators: int, horizon_days: float) -> None:
+        self.capacity = investigators
+        self.horizon_days = horizon_days
+        self.now = 0.0
+        self._effort: list[float] = []
+        self._deadline: list[float] = []
+        self._priority: list[float] = []
+        self.start_day: list[float] = []
+        self.end_day: list[float] = []
+        self.cold_day: list[float] = []
+        self._pending: list[tuple[float, int]] = []
+        """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
+        self._next = 0
+        self._changes: deque[tuple[float, int]] = deque()
+        self._cold: list[int] = []
+
+    def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
+               priority: np.ndarray) -> np.ndarray:
+        first = len(self._effort)
+        count = arrival_day.size
+        arrivals = arrival_day.tolist()
+        self._effort += effort_days.tolist()
+        self._deadline += (arrival_day + patience_days).tolist()
+        self._priority += priority.tolist()
+        nan = [float("nan")] * count
+        self.start_day += nan
+        self.end_day += nan
+        self.cold_day += nan
+        # Cases of earlier months may still be due after this month's; (day, case) keeps simpy's order.
+        # Both runs are sorted already, so this sort is one merge.
+        self._pending = sorted([*self._pending[self._next:], *zip(arrivals, range(first, first + count), strict=True)])
+        self._next = 0
+        return np.arange(first, first + count)
+
+    def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
+        self._changes.extend(changes)
+        self.capacity = changes[0][1]
+
+    def take_cold(self) -> np.ndarray:
+        taken, self._cold = self._cold, []
+        return np.asarray(taken, dtype=np.int64)
+
+    def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        for _, case in self._pending[self._next:]:
+            if self._deadline[case] <= self.horizon_days:
+                self.cold_day[case] = self._deadline[case]
+        self._pending = []
+        return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
+
+
+class FifoQueue(_Queue):
+    """First registered, first investigated: a heap of the days investigators are next free."""
+
+    def __init__(self, investigators: int, horizon_days: float) -> None:
+        super().__init__(investigators, horizon_days)
+        self._free = [0.0] * investigators
+        """Heap of the days each investigator is next free (inf: busy past the horizon, for good)."""
+        self._running: list[int] = []
+        """Cases started and not yet reported finished."""
+
+    def _resize(self, day: float, investigators: int) -> None:
+        free = self._free
+        while len(free) < investigators:
+            heapq.heappush(free, day)
+        while len(free) > investigators:
+            heapq.heappop(free)  # the first to be free retires: they are all alike
+
+    def advance(self, until: float) -> None:
+        # The engine's innermost loop: everything local, one heap operation per case.
+        free, pending, changes, running = self._free, self._pending, self._changes, self._running
+        deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
+        horizon, heapreplace = self.horizon_days, heapq.heapreplace
+        i, count = self._next, len(pending)
+        while i < count:
+            arrival, case = pending[i]
+            if arrival >= until:
+                break
+            first_free = free[0] if free else INF
+            pull = arrival if first_free <= arrival else first_free
+            while changes and changes[0][0] <= pull:
+                self._resize(*changes.popleft())
+                first_free = free[0] if free else INF
+                pull = arrival if first_free <= arrival else first_free
+            if pull >= until:
+                break
+            i += 1
+            if pull > arrival and deadline[case] <= pull:
+                self.cold_day[case] = deadline[case]
+                self._cold.append(case)
+                continue
+            start_day[case] = pull
+            end = pull + effort[case]
+            if end > horizon:
+                end = INF  # the investigation outlasts the horizon: neither it nor its investigator returns
+            else:
+                end_day[case] = end
+                running.append(case)
+            heapreplace(free, end)
+        self._next = i
+        self.now = until
+
+    def take_finished(self) -> np.ndarray:
+        running = np.asarray(self._running, dtype=np.int64)
+        done = np.asarray(self.end_day)[running] < self.now if running.size else np.zeros(0, dtype=bool)
+        self._running = running[~done].tolist()
+        return running[done]
+
+
+class PriorityQueue(_Queue):
+    """Waiting cases worked in priority order (largest loss first): a small event loop."""
+
+    def __init__(self, investigators: int, horizon_days: float) -> None:
+        super().__init__(investigators, horizon_days)
+        self._busy = 0
+        self._limit = investigators
+        self._waiting: list[tuple[float, int]] = []
+        self._ending: list[tuple[float, int]] = []
+        """Heap of (end day, case) of the investigations under way."""
+        self._finished: list[int] = []
+
+    def advance(self, until: float) -> None:
+        # One loop with everything local: this is the engine's innermost loop.
+        pending, changes, ending, waiting = self._pending, self._changes, self._ending, self._waiting
+        deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
+        priority, finished, cold, cold_day = self._priority, self._finished, self._cold, self.cold_day
+        horizon, busy, limit = self.horizon_days, self._busy, self._limit
+        i, count = self._next, len(pending)
+        heappush, heappop = heapq.heappush, heapq.heappop
+        while True:
+            now = pending[i][0] if i < count else INF
+            end = ending[0][0] if ending else INF
+            change = changes[0][0] if changes else INF
+            if end < now:
+                now = end
+            if change < now:
+                now = change
+            if now >= until:
+                break
+            arriving = -1
+            if change == now:
+                limit = changes.popleft()[1]
+            elif end == now:
+                finished.append(heappop(ending)[1])
+                busy -= 1
+            else:
+                arriving = pending[i][1]
+                i += 1
+                heappush(waiting, (priority[arriving], arriving))
+            while waiting and busy < limit:
+                case = heappop(waiting)[1]
+                # A case that finds an investigator free on arrival starts, whatever its deadline.
+                if deadline[case] <= now and case != arriving:
+                    cold_day[case] = deadline[case]
+                    cold.append(case)
+                    continue
+                busy += 1
+                start_day[case] = now
+                finish = now + effort[case]
+                if finish <= horizon:
+                    end_day[case] = finish
+                    heappush(ending, (finish, case))
+        self._next, self._busy, self._limit = i, busy, limit
+        self.now = until
+
+    def take_finished(self) -> np.ndarray:
+        taken, self._finished = self._finished, []
+        return np.asarray(taken, dtype=np.int64)
+
+    def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self._pending = [(0.0, case) for _, case in self._waiting]
+        self._next = 0
+        return super().outcomes()
+
+
+class ArrayClaimsDesk:
+    """Claims wait in arrays until the clock passes their decision day, then are decided together."""
+
+    def __init__(self, ledger: FundLedger) -> None:
+        self.ledger = ledger
+        self._pending: list[tuple[np.ndarray, ...]] = []
+        self._paid: list[np.ndarray] = []
+
+    def file(self, case: np.ndarray, decision_day: np.ndarray, policy_year: np.ndarray, household: np.ndarray,
+             asset: np.ndarray, amount: np.ndarray) -> None:
+        if case.size:
+            self._pending.append((case, decision_day, policy_year, household, asset, amount))
+
+    def advance(self, until: float) -> None:
+        if not self._pending:
+            return
+        case, day, year, household, asset, amount = (np.concatenate(c) for c in zip(*self._pending, strict=True))
+        due = day < until
+        # Claims filed earlier come first on the same day, as simpy's event ids order them.
+        order = np.flatnonzero(due)[np.argsort(day[due], kind="stable")]
+        if order.size:
+            self._paid.append(self.ledger.decide(case[order], day[order], year[order], household[order],
+                                                 asset[order], amount[order]))
+        self._pending = [tuple(c[~due] for c in (case, day, year, household, asset, amount))] if (~due).any() else []
+
+    def take_paid(self) -> np.ndarray:
+        taken = np.concatenate(self._paid) if self._paid else np.empty(0, dtype=np.int64)
+        self._paid = []
+        return taken
+
+
+class FastClock:
+    """The fast engine's clock: lazy queues and array desks, moved forward together."""
+
+    def __init__(self, priority: str) -> None:
+        self.priority = priority
+        self.queues: list[_Queue] = []
+        self.desks: list[ArrayClaimsDesk] = []
+
+    def investigation_queue(self, investigators: int, horizon_days: float) -> FifoQueue | PriorityQueue:
+        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, horizon_days)
+        self.queues.append(queue)
+        return queue
+
+    def claims_desk(self, ledger: FundLedger) -> ArrayClaimsDesk:
+        desk = ArrayClaimsDesk(ledger)
+        self.desks.append(desk)
+        return desk
+
+    def advance(self, until: float) -> None:
+        for part in (*self.queues, *self.desks):
+            part.advance(until)
+
+    def finish(self) -> None:
+        self.advance(INF)
+
+
+class FastEngine:
+    """The default engine (``engine="fast"``)."""
+
+    name = "fast"
+
+    def run(self, scenario: Scenario, seed: int, replication: int) -> ReplicationOutput:
+        return CountyRun(scenario, seed, replication, FastClock(scenario.investigation.priority)).run()

@@ -1,0 +1,166 @@
+"""The month's cases: one vectorised pass of reporting, registration and what the police and the
+scheme will make of each incident, before any of it meets the clock.
+
+``CaseRules`` holds the scenario's per-crime-type lookups for one population; ``outcomes`` decides,
+for a batch of incidents, who is insured and aware, who reports and when (报案), which reports are
+registered (立案), how long an investigation would take, how long a case can wait before it goes
+cold, whether an investigation would clear it (破案), and what a claim states. The engine then
+queues the registered cases and files the claims; when those happen is its business, not this
+module's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from minsheng_insure.model.codebook import INFLATED, NOT_FRAUD, STAGED
+from minsheng_insure.model.distributions import Distribution
+from minsheng_insure.model.feedback import CountyState
+from minsheng_insure.model.fraud import draw_detection, draw_inflation, draw_staged_counts
+from minsheng_insure.model.incidents import Incidents
+from minsheng_insure.model.insurance import coverage_table, insured
+from minsheng_insure.model.policing import clearance_probability, draw_caught_in_act
+from minsheng_insure.model.population import Population
+from minsheng_insure.model.registration import draw_registrations, registration_probability
+from minsheng_insure.model.reporting import draw_reports, report_probability
+from minsheng_insure.model.trust import trust_log_odds
+from minsheng_insure.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What the vectorised stages decided for a batch of incidents (one element per incident)."""
+
+    insured: np.ndarray
+    aware: np.ndarray
+    reported: np.ndarray
+    report_delay: np.ndarray
+    """Days from the incident to its report."""
+    registered: np.ndarray
+    effort: np.ndarray
+    """Investigator-days the case would take."""
+    patience: np.ndarray
+    """Days the case can wait before it goes cold."""
+    clears: np.ndarray
+    """Whether an investigation, if it happens, clears the case."""
+    in_act: np.ndarray
+    """Caught in the act on camera and reported: cleared at once, no investigation."""
+    fraud: np.ndarray
+    """Fraud code per incident (``codebook.FRAUD_KINDS``)."""
+    claimed_loss_yuan: np.ndarray
+    detected: np.ndarray | None
+    """Fraud caught by verification (None: no fraud modelled)."""
+
+    @property
+    def claim_filed(self) -> np.ndarray:
+        """Insured, aware and reported: the victim claims (理赔)."""
+        return self.aware & self.reported
+
+
+def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """One draw per incident from its crime type's distribution."""
+    out = np.empty(crime_type.size)
+    for code, dist in enumerate(distributions):
+        mask = crime_type == code
+        out[mask] = dist.sample(rng, int(mask.sum()))
+    return out
+
+
+class CaseRules:
+    """The case stages of one scenario over one population."""
+
+    def __init__(self, scenario: Scenario, population: Population, horizon_days: float) -> None:
+        s = self.scenario = scenario
+        self.population = population
+        self.horizon_days = horizon_days
+        self.cover = coverage_table(s.insurance, population.asset_names)
+        self.intercept = self._by_type(s.reporting.intercept)
+        self.registration_base = self._by_type(s.registration.probability)
+        self.clearance_base = self._by_type(s.investigation.clearance_probability)
+        self.insurable = np.array([ct.insurable for ct in s.crime_types.values()])
+        self.effort = [s.investigation.effort_days[name] for name in s.crime_types]
+        self.covered_assets = [i for i in range(len(population.asset_names)) if self.cover["covered"][i]]
+        if s.fraud.staged_per_1000_insured_aware_per_year > 0:
+            # Owners of each covered asset sorted by awareness threshold: the aware ones are always a prefix.
+            by_threshold = np.argsort(population.awareness_threshold, kind="stable")
+            self.owners_by_threshold = {a: by_threshold[population.owns[a][by_threshold]]
+                                        for a in self.covered_assets}
+            self.owner_thresholds = {a: population.awareness_threshold[o]
+                                     for a, o in self.owners_by_threshold.items()}
+
+    def _by_type(self, table: dict[str, float]) -> np.ndarray:
+        return np.array([table[name] for name in self.scenario.crime_types], dtype=float)
+
+    def outcomes(self, inc: Incidents, village: np.ndarray, state: CountyState,
+                 rng: dict[str, np.random.Generator]) -> Outcomes:
+        """Every stage's decision for the month's incidents, given the county's state."""
+        s, pop = self.scenario, self.population
+        n = inc.size
+        ct = inc.crime_type
+        cameras = pop.village_camera_coverage[village]
+        officer = pop.village_auxiliary_officer[village]
+
+        covered = insured(s.insurance, self.cover, self.insurable[ct], inc.day, inc.asset)
+        aware = covered & (pop.awareness_threshold[inc.household] < state.awareness)
+
+        p_report = report_probability(s.reporting, self.intercept[ct], inc.loss_yuan, aware, officer,
+                                      trust_log_odds(s.trust, state.trust[village]))
+        reported, delay = draw_reports(s.reporting, p_report, rng["reporting"])
+        in_act = (draw_caught_in_act(s.investigation, cameras, rng["in_act"])
+                  if s.investigation.caught_in_act_at_full_coverage > 0 else np.zeros(n, dtype=bool))
+        reported |= in_act
+        delay = np.where(in_act, 0.0, delay)
+        reported &= inc.day + delay < self.horizon_days
+        pressure = s.accountability.registration_pressure if state.pressure else 0.0
+        p_register = registration_probability(s.registration, self.registration_base[ct], aware, pressure)
+        registered = draw_registrations(reported, p_register, rng["registration"]) | (in_act & reported)
+
+        effort = _sample_by_type(self.effort, ct, rng["policing"])
+        patience = s.investigation.cold_after_days.sample(rng["policing"], n)
+        clears = rng["policing"].random(n) < clearance_probability(
+            s.investigation, self.clearance_base[ct], cameras, delay, officer)
+
+        fraud = np.full(n, NOT_FRAUD, dtype=np.int8)
+        claimed = inc.loss_yuan
+        detected = None
+        if s.fraud.active:
+            inflated = draw_inflation(s.fraud, aware & reported, rng["fraud"])
+            detected = draw_detection(s.fraud, inflated, rng["fraud"])
+            fraud[inflated] = INFLATED
+            claimed = np.where(inflated, inc.loss_yuan * s.fraud.inflation_factor, inc.loss_yuan)
+
+        return Outcomes(insured=covered, aware=aware, reported=reported, report_delay=delay, registered=registered,
+                        effort=effort, patience=patience, clears=clears & ~in_act, in_act=in_act & reported,
+                        fraud=fraud, claimed_loss_yuan=claimed, detected=detected)
+
+    def staged_reports(self, start: float, end: float, state: CountyState, false_report_type: int,
+                       rng: np.random.Generator) -> tuple[Incidents, Outcomes]:
+        """False reports of staged losses in ``[start, end)`` by aware owners of covered assets (model.fraud)."""
+        s, pop = self.scenario, self.population
+        params = s.fraud
+        aware_counts = np.array([np.searchsorted(self.owner_thresholds[a], state.awareness)
+                                 if start >= s.insurance.start_day else 0 for a in self.covered_assets])
+        counts = draw_staged_counts(params, aware_counts, end - start, rng)
+        households = np.concatenate([self.owners_by_threshold[a][rng.integers(0, max(k, 1), c)]
+                                     for a, k, c in zip(self.covered_assets, aware_counts, counts, strict=True)]
+                                    ) if counts.sum() else np.empty(0, dtype=np.int64)
+        asset = np.repeat(np.array(self.covered_assets, dtype=np.int16), counts)
+        n = households.size
+        day = start + rng.random(n) * (end - start)
+        order = np.argsort(day, kind="stable")
+        day, households, asset = day[order], households[order].astype(np.int64), asset[order]
+        claimed = np.minimum(params.staged_claim_yuan.sample(rng, n), pop.asset_value_yuan[asset, households])
+        delay = params.report_delay_days.sample(rng, n)
+        reported = day + delay < self.horizon_days
+        registered = reported & (rng.random(n) < params.staged_registration_probability)
+        inc = Incidents(day=day, household=households, crime_type=np.full(n, false_report_type, dtype=np.int16),
+                        asset=asset, loss_yuan=np.zeros(n))
+        return inc, Outcomes(
+            insured=np.ones(n, dtype=bool), aware=np.ones(n, dtype=bool), reported=reported, report_delay=delay,
+            registered=registered, effort=params.staged_effort_days.sample(rng, n),
+            patience=s.investigation.cold_after_days.sample(rng, n), clears=np.zeros(n, dtype=bool),
+            in_act=np.zeros(n, dtype=bool), fraud=np.full(n, STAGED, dtype=np.int8), claimed_loss_yuan=claimed,
+            detected=draw_detection(params, np.ones(n, dtype=bool), rng))

@@ -1,0 +1,117 @@
+"""Feedback (DESIGN.md section 2, item 8): what last month's outcomes do to this month's county.
+
+Once a month the county is reviewed: the month just ended is folded into the history and into each
+village's trust (cleared cases and paid claims raise it, cold cases lower it), awareness of the
+scheme grows, deterrence rescales each crime type's incident rate from its recent
+cleared-per-incident share, and the accountability controller (倒查追究) reads the recent clearance
+rate (破案率) to add or withdraw investigators and to press registration. These are rules over a
+small typed state; the engine only tells them what happened and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from minsheng_insure.model.accountability import review_capacity, under_pressure
+from minsheng_insure.model.awareness import awareness_at_start, grow_awareness
+from minsheng_insure.model.deterrence import deterrence_scale
+from minsheng_insure.model.trust import update_trust
+from minsheng_insure.scenario.schema import Scenario
+
+
+@dataclass
+class MonthCounts:
+    """What happened in one month: counts per crime type and per village."""
+
+    incidents: np.ndarray
+    registered: np.ndarray
+    cleared: np.ndarray
+    cleared_villages: np.ndarray
+
+    @classmethod
+    def empty(cls, types: int, villages: int) -> MonthCounts:
+        return cls(np.zeros(types), np.zeros(types), np.zeros(types), np.zeros(villages))
+
+
+@dataclass
+class CountyState:
+    """The state a month's incidents meet: awareness share, trust per village, extra investigators
+    (accountability), registration pressure and each crime type's incident-rate multiplier."""
+
+    awareness: float
+    trust: np.ndarray
+    extra_investigators: float = 0.0
+    pressure: bool = False
+    rate_scale: np.ndarray = field(default_factory=lambda: np.ones(0))
+
+
+def _window_rate(numerator: list[np.ndarray], denominator: list[np.ndarray], months: int) -> np.ndarray:
+    """Ratio of the sums over the last ``months`` monthly counts (NaN where nothing to divide by)."""
+    num = np.sum(numerator[-months:], axis=0)
+    den = np.sum(denominator[-months:], axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.maximum(den, 1e-300), np.nan)
+
+
+class FeedbackController:
+    """The monthly review of one replication's county."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = s = scenario
+        self.types = len(s.crime_types)
+        self.state = CountyState(awareness=awareness_at_start(s.awareness, s.insurance.awareness_share),
+                                 trust=np.full(s.county.villages, s.trust.reference),
+                                 rate_scale=np.ones(self.types))
+        self.month = MonthCounts.empty(self.types, s.county.villages)
+        self._incidents: list[np.ndarray] = []
+        self._registered: list[np.ndarray] = []
+        self._cleared: list[np.ndarray] = []
+        self.last_review = 0.0
+
+    def close_month(self, days: float, cleared_types: np.ndarray, cleared_villages: np.ndarray,
+                    paid_villages: np.ndarray, cold_villages: np.ndarray) -> None:
+        """Fold the month just ended (``days`` long) into the history and into each village's trust.
+
+        The arguments are the crime-type codes of the cases cleared by investigation, and the
+        village of each such case, each claim paid and each case found gone cold, in the month.
+        """
+        s, month = self.scenario, self.month
+        villages = s.county.villages
+        month.cleared += np.bincount(cleared_types, minlength=self.types + 1)[: self.types]
+        month.cleared_villages += np.bincount(cleared_villages, minlength=villages)
+        self.state.trust = update_trust(s.trust, self.state.trust, days, month.cleared_villages,
+                                        np.bincount(paid_villages, minlength=villages),
+                                        np.bincount(cold_villages, minlength=villages))
+        self._incidents.append(month.incidents)
+        self._registered.append(month.registered)
+        self._cleared.append(month.cleared)
+        self.month = MonthCounts.empty(self.types, villages)
+
+    def review(self, now: float) -> None:
+        """The review at the start of the month beginning on day ``now`` (after ``close_month``)."""
+        s, state = self.scenario, self.state
+        if now > self.last_review and now > s.insurance.start_day:
+            state.awareness = grow_awareness(s.awareness, s.insurance.awareness_share, state.awareness,
+                                             max(self.last_review, s.insurance.start_day), now)
+        if self._incidents:
+            observed = _window_rate(self._cleared, self._incidents, s.deterrence.window_months)
+            reference = s.deterrence.reference_cleared_per_incident
+            state.rate_scale = deterrence_scale(s.deterrence, np.where(np.isnan(observed), reference, observed))
+            rate = _window_rate([c.sum(keepdims=True) for c in self._cleared],
+                                [r.sum(keepdims=True) for r in self._registered],
+                                s.accountability.window_months)[0]
+            state.extra_investigators = review_capacity(s.accountability, state.extra_investigators, rate, now)
+            state.pressure = under_pressure(s.accountability, rate, now)
+        self.last_review = now
+
+    def timeline_row(self, replication: int, now: float, investigators: int) -> dict[str, float]:
+        """The state the month starting on ``now`` meets, as one row of the timeline."""
+        s, state = self.scenario, self.state
+        return {
+            "replication": replication, "day": now, "investigators": investigators,
+            "awareness_share": state.awareness if now >= s.insurance.start_day else 0.0,
+            "trust_mean": float(state.trust.mean()), "registration_pressure": float(state.pressure),
+            **{f"rate_scale_{name}": float(x) for name, x in zip(s.crime_types, state.rate_scale, strict=True)},
+        }

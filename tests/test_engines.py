@@ -1,0 +1,134 @@
+"""The engine seam: the fast engine gives the simpy reference engine's outputs to the last bit,
+and the budget figures come from the funds the claims desks recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from minsheng_insure import load_scenario, simulate
+from minsheng_insure.engine import ReplicationOutput, get_engine
+from minsheng_insure.engine.fast import FifoQueue, PriorityQueue
+from minsheng_insure.model.codebook import FUNDS_COLUMNS
+
+from factories import random_overrides, small_scenario
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = [*sorted((ROOT / "scenarios").glob("*.toml")), ROOT / "benchmarks" / "all_mechanisms.toml"]
+
+
+def differences(a: ReplicationOutput, b: ReplicationOutput) -> list[str]:
+    """The columns in which two outputs differ at all (NaN equals NaN)."""
+    out = []
+    for part in ("events", "samaritan", "timeline", "funds"):
+        x, y = getattr(a, part), getattr(b, part)
+        assert x.keys() == y.keys(), part
+        out += [f"{part}.{k}" for k in x
+                if not np.array_equal(x[k], y[k], equal_nan=x[k].dtype.kind == "f")]
+    return out
+
+
+def both(scenario, seed: int = 3, replication: int = 1) -> tuple[ReplicationOutput, ReplicationOutput]:
+    return get_engine("fast").run(scenario, seed, replication), get_engine("simpy").run(scenario, seed, replication)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_engines_agree_on_every_shipped_scenario(path: Path) -> None:
+    fast, reference = both(load_scenario(path))
+    assert fast.events["incident_id"].size > 1000
+    assert differences(fast, reference) == []
+
+
+@pytest.mark.parametrize("overrides", [
+    {"investigation.priority": "fifo"},
+    {"investigation.priority": "fifo", "insurance.budget_rule": "pro_rata"},
+    {"investigation.priority": "severity", "insurance.budget_rule": "insurer", "insurance.aggregate_limit_yuan": 4e6},
+], ids=["fifo", "fifo-pro-rata", "severity-insurer"])
+def test_engines_agree_with_either_queue_order_and_budget_rule(overrides: dict) -> None:
+    """Campaigns and the accountability controller change capacity mid-run: both queue orders follow them."""
+    fast, reference = both(load_scenario(ROOT / "benchmarks" / "all_mechanisms.toml").with_overrides(overrides))
+    assert differences(fast, reference) == []
+
+
+@given(overrides=random_overrides, seed=st.integers(0, 2**31 - 1),
+       campaign=st.tuples(st.integers(0, 300), st.integers(1, 200), st.integers(0, 4)))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_engines_agree_on_random_scenarios(overrides: dict, seed: int, campaign: tuple[int, int, int]) -> None:
+    start, length, extra = campaign
+    scenario = small_scenario(**overrides, campaigns=[
+        {"name": "c", "start_day": start, "end_day": start + length, "extra_investigators": extra}])
+    fast, reference = both(scenario, seed, 0)
+    assert differences(fast, reference) == []
+
+
+@pytest.mark.parametrize("priority", ["fifo", "severity"])
+def test_engines_agree_when_cases_cannot_wait_at_all(priority: str) -> None:
+    """With no patience a case starts only if an investigator is free on arrival, else goes cold."""
+    scenario = small_scenario(**{"investigation.priority": priority, "simulation.horizon_days": 730,
+                                 "investigation.investigators": 1,
+                                 "investigation.cold_after_days": {"dist": "fixed", "value": 0.0}})
+    fast, reference = both(scenario)
+    assert np.isfinite(fast.events["cold_day"]).any()
+    assert differences(fast, reference) == []
+
+
+def test_fifo_queue_follows_capacity_changes_exactly() -> None:
+    """Hand-checked: two investigators, one retired on day 2 while both are busy, one added on day 4."""
+    queue = FifoQueue(2, horizon_days=100.0)
+    arrival = np.array([0.0, 0.5, 1.0, 1.5, 2.5])
+    queue.submit(arrival, np.array([3.0, 1.0, 1.0, 1.0, 1.0]), np.array([50.0, 50.0, 50.0, 0.8, 50.0]), arrival)
+    queue.plan_capacity([(0.0, 2), (2.0, 1), (4.0, 2)])
+    queue.advance(float("inf"))
+    start, end, cold = queue.outcomes()
+    # Case 1 ends at 1.5, takes case 2 (ends 2.5): the one free first after day 2 retires (at 2.5);
+    # case 0's investigator (free at 3.0) takes case 4; case 3 waited past its deadline (2.3).
+    np.testing.assert_array_equal(start, [0.0, 0.5, 1.5, np.nan, 3.0])
+    np.testing.assert_array_equal(end, [3.0, 1.5, 2.5, np.nan, 4.0])
+    np.testing.assert_array_equal(cold, [np.nan, np.nan, np.nan, 2.3, np.nan])
+
+
+def test_priority_queue_works_the_largest_loss_first() -> None:
+    queue = PriorityQueue(1, horizon_days=100.0)
+    arrival = np.array([0.0, 0.1, 0.2, 0.3])
+    queue.submit(arrival, np.ones(4), np.full(4, 50.0), -np.array([100.0, 10.0, 300.0, 20.0]))
+    queue.plan_capacity([(0.0, 1)])
+    queue.advance(float("inf"))
+    start, _, _ = queue.outcomes()
+    np.testing.assert_array_equal(start, [0.0, 3.0, 1.0, 2.0])
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown engine 'warp'; use one of fast, simpy"):
+        get_engine("warp")
+
+
+def test_funds_table_holds_every_policy_year_with_its_dates() -> None:
+    result = simulate(small_scenario(**{"simulation.horizon_days": 730, "insurance.start_day": 181,
+                                        "insurance.policy_year_start_day": 181}), replications=2, seed=4)
+    funds = result.funds
+    assert list(funds.columns) == list(FUNDS_COLUMNS)
+    property_years = funds[funds["fund"] == "property"]
+    assert property_years.groupby("replication")["policy_year"].apply(list).tolist() == [[0, 1], [0, 1]]
+    assert property_years["days_in_run"].tolist() == [365.0, 184.0] * 2  # the second year is partial
+    paid = result.events.groupby(["replication", "policy_year"])["paid_yuan"].sum()
+    for row in property_years.itertuples():
+        assert row.paid_yuan == pytest.approx(paid.get((row.replication, row.policy_year), 0.0))
+        assert row.paid_yuan <= row.fund_yuan * (1 + 1e-12)
+
+
+def test_samaritan_only_scheme_reads_its_budget_for_every_policy_year() -> None:
+    """A good-samaritan cover without property cover used to count one policy year in two (share 2.0)."""
+    scenario = small_scenario(**{"simulation.horizon_days": 730, "insurance.coverage": {},
+                                 "samaritan.budget_yuan": 1_000.0, "samaritan.injuries_per_year": 40.0})
+    result = simulate(scenario, replications=3, seed=2)
+    whole = result.metrics()
+    paid = result.samaritan.groupby("replication")["paid_yuan"].sum()
+    np.testing.assert_allclose(whole["samaritan_budget_used_share"], paid / 2_000.0)
+    assert (whole["samaritan_budget_used_share"] <= 1.0 + 1e-12).all()
+    by_year = result.metrics("policy_year")
+    assert (by_year.dropna(subset=["samaritan_budget_used_share"])["samaritan_budget_used_share"] <= 1 + 1e-12).all()
+    assert whole["budget_used_share"].isna().all()  # no property scheme, no property budget
