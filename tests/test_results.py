@@ -84,9 +84,10 @@ def test_quarter_and_month_carry_their_year(result) -> None:
 def test_budget_metrics_by_policy_year(result) -> None:
     by_year = result.metrics("policy_year")
     assert sorted(by_year["policy_year"].unique()) == [0, 1]
-    fund = result.scenario.insurance.fund_yuan()
+    fund = result.funds.set_index(["replication", "policy_year"])["fund_yuan"]
     assert (by_year["budget_used_share"] <= 1 + 1e-9).all()
-    assert np.allclose(by_year["budget_used_share"], by_year["payout_yuan"] / fund)
+    year_fund = fund.reindex(pd.MultiIndex.from_frame(by_year[["replication", "policy_year"]])).to_numpy()
+    assert np.allclose(by_year["budget_used_share"], by_year["payout_yuan"].to_numpy() / year_fund)
     assert "budget_used_share" not in result.metrics("crime_type").columns
 
 

@@ -9,8 +9,8 @@ scenario.
 
 The clock's side is three small protocols. A ``Clock`` makes an ``InvestigationQueue`` and
 ``ClaimsDesk``s and moves time forward; the county's month loop (``engine.county``) only ever
-asks it to ``advance`` to the start of the next month, reads what finished, went cold or was paid
-since the last review, and hands it new cases and claims.
+asks it to ``advance`` to the start of the next month, reads what finished, went cold, was paid or
+refused since the last review, and hands it new cases and claims.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ class ClaimsDesk(Protocol):
         """Claims to decide on ``decision_day`` (any order); ``case`` ids are the caller's."""
         ...
 
-    def take_paid(self) -> np.ndarray:
-        """Cases paid something since the last call."""
+    def take_decided(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cases paid something, and cases refused (household limit, fund empty), since the last call."""
         ...
 
 

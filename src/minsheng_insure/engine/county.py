@@ -19,7 +19,7 @@ from minsheng_insure.engine.streams import county_population, crime_type_rngs, s
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_windows
 from minsheng_insure.model.campaigns import campaign_rate_scale
 from minsheng_insure.model.cases import CaseRules, Outcomes
-from minsheng_insure.model.codebook import FUND_SCHEMES, FUNDS_COLUMNS, STAGED
+from minsheng_insure.model.codebook import BELOW_DEDUCTIBLE, FUND_SCHEMES, FUNDS_COLUMNS, STAGED
 from minsheng_insure.model.feedback import FeedbackController
 from minsheng_insure.model.incidents import IncidentProcess, Incidents
 from minsheng_insure.model.insurance import FundLedger, claim_amount, policy_year_end, policy_year_of, screen_claims
@@ -45,16 +45,19 @@ class CountyRun:
         self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
         self.population = county_population(seed, s.county)
         self.rules = CaseRules(s, self.population, self.horizon)
-        self.feedback = FeedbackController(s)
+        self.feedback = FeedbackController(s, self.population.village_township)
         self.incidents = IncidentProcess(self.population, s.crime_types)
         self.types = len(s.crime_types)
         self.queue = clock.investigation_queue(s.investigation.investigators, self.horizon)
         ins = s.insurance
-        self.desk = clock.claims_desk(FundLedger(ins.budget_rule, ins.fund_yuan, ins.policy_year_end,
-                                                 self.rules.cover["per_household_annual_limit_yuan"]))
+        self.contract = self.rules.contract
+        household_limit = self.rules.cover["per_household_annual_limit_yuan"]
+        self.desk = clock.claims_desk(FundLedger(ins.budget_rule, self.contract.fund, ins.policy_year_end,
+                                                 lambda year: household_limit * self.contract.limit_scale(year)))
         self.samaritan_desk = clock.claims_desk(FundLedger(
             "first_come", lambda year: s.samaritan.budget_yuan,
-            lambda year: policy_year_end(year, ins.start_day, ins.policy_year_start_day), np.array([np.inf])))
+            lambda year: policy_year_end(year, ins.start_day, ins.policy_year_start_day),
+            lambda year: np.array([np.inf])))
         # Per queued case (queue id order): its case id and whether an investigation clears it;
         # per case (case id order): its village and crime type.
         self.queued_case: list[np.ndarray] = []
@@ -85,19 +88,29 @@ class CountyRun:
         s, feedback = self.scenario, self.feedback
         finished = self.queue.take_finished()
         cold = self.queue.take_cold()
-        paid = self.desk.take_paid()
-        self.samaritan_desk.take_paid()
+        paid, refused = self.desk.take_decided()
+        self.samaritan_desk.take_decided()
         if now > feedback.last_review:
             queued_case = np.concatenate(self.queued_case)
             village = np.concatenate(self.case_village)
             cleared = queued_case[finished[np.concatenate(self.queued_clears)[finished]]]
             feedback.close_month(now - feedback.last_review, np.concatenate(self.case_type)[cleared],
-                                 village[cleared], village[paid], village[queued_case[cold]])
+                                 village[cleared], village[paid], village[queued_case[cold]], village[refused])
         feedback.review(now)
+        self._renew(now, month_end)
         base = s.investigation.investigators + round(feedback.state.extra_investigators)
         changes = sorted({day for c in s.campaigns for day in (c.start_day, c.end_day) if now < day < month_end})
         self.queue.plan_capacity([(day, base + campaign_investigators(s, day)) for day in [now, *changes]])
         self.timeline.append(feedback.timeline_row(self.replication, now, self.queue.capacity))
+
+    def _renew(self, now: float, month_end: float) -> None:
+        """Renew the contract for each policy year that begins this month, from the year before's claims."""
+        ins = self.scenario.insurance
+        if not ins.coverage:
+            return
+        for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+            if now <= ins.policy_year_end(year) < month_end and self.contract.in_force(year):
+                self.contract.renew(year, self.desk.ledger.account(year).owed_yuan)
 
     # -- the month's cases ------------------------------------------------------------------------------
 
@@ -106,7 +119,7 @@ class CountyRun:
         scale = state.rate_scale * campaign_rate_scale(s.campaigns, s.crime_type_names, start, end)
         inc = self.incidents.draw(month, start, end, self.incident_rngs, scale)
         village = self.population.household_village[inc.household]
-        outcomes = self.rules.outcomes(inc, village, state, self.rng)
+        outcomes = self.rules.outcomes(inc, village, state, self.feedback.payment_belief(), self.rng)
         self._submit(inc, village, outcomes)
         if s.fraud.staged_per_1000_insured_aware_per_year > 0:
             staged, staged_outcomes = self.rules.staged_reports(start, end, state, self.types, self.rng["fraud"])
@@ -136,11 +149,16 @@ class CountyRun:
                                                       minlength=self.types + 1)[: self.types]
 
         filed = o.claim_filed
-        amount = np.where(filed, claim_amount(self.rules.cover, inc.asset, o.claimed_loss_yuan), 0.0)
+        policy_year = s.insurance.policy_year(inc.day)
+        _, limit_scale = self.contract.year_terms(policy_year)
+        amount = np.where(filed, claim_amount(self.rules.cover, inc.asset, o.claimed_loss_yuan, limit_scale), 0.0)
         denial = screen_claims(s.insurance, filed, o.report_delay, o.registered, amount, o.detected)
         decision_day = report_day + s.insurance.processing_delay_days.sample(self.rng["insurance"], n)
-        policy_year = s.insurance.policy_year(inc.day)
         go = filed & (denial == 0)
+        # A claim refused at screening (late, unregistered, caught as fraud) is news in the village;
+        # one under the deductible is not: the victim expected nothing.
+        self.feedback.month.refused_villages += np.bincount(
+            village[(denial > 0) & (denial != BELOW_DEDUCTIBLE)], minlength=s.county.villages)
         self.desk.file(case[go], decision_day[go], policy_year[go], inc.household[go], inc.asset[go], amount[go])
         self.cases += n
         self.batches.append({
@@ -215,7 +233,7 @@ class CountyRun:
         s, ins = self.scenario, self.scenario.insurance
         funds: list[tuple[int, FundLedger, Callable[[int], float]]] = []
         if ins.coverage:
-            funds.append((FUND_SCHEMES.index("property"), self.desk.ledger, ins.budget_for_year))
+            funds.append((FUND_SCHEMES.index("property"), self.desk.ledger, self.contract.premium))
         if s.samaritan.active:
             funds.append((FUND_SCHEMES.index("samaritan"), self.samaritan_desk.ledger,
                           lambda year: s.samaritan.budget_yuan))
@@ -224,9 +242,14 @@ class CountyRun:
             for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
                 end = policy_year_end(year, ins.start_day, ins.policy_year_start_day)
                 start = max(end - DAYS_PER_YEAR, ins.start_day)
+                figures = ledger.account(year).figures()
+                premium = budget(year)
+                kept = premium * (1 - ins.expense_loading) if ins.budget_rule == "insurer" and code == 0 else premium
                 rows.append({"fund": code, "policy_year": year, "start_day": start, "end_day": end,
-                             "days_in_run": min(end, self.horizon) - start, "budget_yuan": budget(year),
-                             **ledger.account(year).figures()})
+                             "days_in_run": min(end, self.horizon) - start, "budget_yuan": premium,
+                             "in_force": code != 0 or self.contract.in_force(year),
+                             "limit_scale": self.contract.limit_scale(year) if code == 0 else 1.0,
+                             **figures, "result_yuan": kept - figures["paid_yuan"]})
         # Categories travel as integer codes until ``results`` names them.
         columns = {name: np.array([row[name] for row in rows], dtype=np.int64 if dtype == "category" else dtype)
                    for name, (dtype, _) in FUNDS_COLUMNS.items() if name != "replication"}

@@ -216,6 +216,7 @@ class ArrayClaimsDesk:
         self.ledger = ledger
         self._pending: list[tuple[np.ndarray, ...]] = []
         self._paid: list[np.ndarray] = []
+        self._refused: list[np.ndarray] = []
 
     def file(self, case: np.ndarray, decision_day: np.ndarray, policy_year: np.ndarray, household: np.ndarray,
              asset: np.ndarray, amount: np.ndarray) -> None:
@@ -230,14 +231,17 @@ class ArrayClaimsDesk:
         # Claims filed earlier come first on the same day, as simpy's event ids order them.
         order = np.flatnonzero(due)[np.argsort(day[due], kind="stable")]
         if order.size:
-            self._paid.append(self.ledger.decide(case[order], day[order], year[order], household[order],
-                                                 asset[order], amount[order]))
+            paid, refused = self.ledger.decide(case[order], day[order], year[order], household[order],
+                                               asset[order], amount[order])
+            self._paid.append(paid)
+            self._refused.append(refused)
         self._pending = [tuple(c[~due] for c in (case, day, year, household, asset, amount))] if (~due).any() else []
 
-    def take_paid(self) -> np.ndarray:
-        taken = np.concatenate(self._paid) if self._paid else np.empty(0, dtype=np.int64)
-        self._paid = []
-        return taken
+    def take_decided(self) -> tuple[np.ndarray, np.ndarray]:
+        paid, refused = (np.concatenate(part) if part else np.empty(0, dtype=np.int64)
+                         for part in (self._paid, self._refused))
+        self._paid, self._refused = [], []
+        return paid, refused
 
 
 class FastClock:

@@ -162,6 +162,7 @@ class SimpyClaimsDesk:
         self.ledger = ledger
         self._claims: list[tuple[int, int, int, int, float]] = []
         self._paid: list[int] = []
+        self._refused: list[int] = []
 
     def file(self, case: np.ndarray, decision_day: np.ndarray, policy_year: np.ndarray, household: np.ndarray,
              asset: np.ndarray, amount: np.ndarray) -> None:
@@ -173,13 +174,15 @@ class SimpyClaimsDesk:
 
     def _decide(self, claim: int) -> None:
         case, year, household, asset, amount = self._claims[claim]
-        paid = self.ledger.decide(np.array([case]), np.array([self.env.now]), np.array([year]),
-                                  np.array([household]), np.array([asset]), np.array([amount]))
+        paid, refused = self.ledger.decide(np.array([case]), np.array([self.env.now]), np.array([year]),
+                                           np.array([household]), np.array([asset]), np.array([amount]))
         self._paid += paid.tolist()
+        self._refused += refused.tolist()
 
-    def take_paid(self) -> np.ndarray:
-        taken, self._paid = self._paid, []
-        return np.asarray(taken, dtype=np.int64)
+    def take_decided(self) -> tuple[np.ndarray, np.ndarray]:
+        paid, refused = self._paid, self._refused
+        self._paid, self._refused = [], []
+        return np.asarray(paid, dtype=np.int64), np.asarray(refused, dtype=np.int64)
 
 
 class SimpyClock:

@@ -20,7 +20,7 @@ from minsheng_insure.model.distributions import Distribution
 from minsheng_insure.model.feedback import CountyState
 from minsheng_insure.model.fraud import draw_detection, draw_inflation, draw_staged_counts
 from minsheng_insure.model.incidents import Incidents
-from minsheng_insure.model.insurance import coverage_table, insured
+from minsheng_insure.model.insurance import Contract, claim_amount, coverage_table, insured
 from minsheng_insure.model.policing import clearance_probability, draw_caught_in_act
 from minsheng_insure.model.population import Population
 from minsheng_insure.model.registration import draw_registrations, registration_probability
@@ -76,7 +76,8 @@ class CaseRules:
         s = self.scenario = scenario
         self.population = population
         self.horizon_days = horizon_days
-        self.cover = coverage_table(s.insurance, population.asset_names)
+        self.cover = coverage_table(s.insurance, population.asset_names, s.crime_type_names)
+        self.contract = Contract(s.insurance)
         self.intercept = self._by_type(s.reporting.intercept)
         self.registration_base = self._by_type(s.registration.probability)
         self.clearance_base = self._by_type(s.investigation.clearance_probability)
@@ -94,19 +95,27 @@ class CaseRules:
     def _by_type(self, table: dict[str, float]) -> np.ndarray:
         return np.array([table[name] for name in self.scenario.crime_types], dtype=float)
 
-    def outcomes(self, inc: Incidents, village: np.ndarray, state: CountyState,
+    def outcomes(self, inc: Incidents, village: np.ndarray, state: CountyState, payment_belief: np.ndarray,
                  rng: dict[str, np.random.Generator]) -> Outcomes:
-        """Every stage's decision for the month's incidents, given the county's state."""
+        """Every stage's decision for the month's incidents, given the county's state and each
+        village's belief that the scheme pays."""
         s, pop = self.scenario, self.population
         n = inc.size
         ct = inc.crime_type
         cameras = pop.village_camera_coverage[village]
         officer = pop.village_auxiliary_officer[village]
 
-        covered = insured(s.insurance, self.cover, self.insurable[ct], inc.day, inc.asset)
+        in_force, limit_scale = self.contract.year_terms(s.insurance.policy_year(inc.day))
+        covered = insured(s.insurance, self.cover, self.insurable[ct], inc.day, inc.asset, ct, in_force)
         aware = covered & (pop.awareness_threshold[inc.household] < state.awareness)
+        uplift = aware.astype(float)
+        if s.reporting.benefit_response:
+            # What a claim is worth to the victim: the belief that the scheme pays times the share
+            # of the loss the cover would pay (nothing under the deductible).
+            payable = claim_amount(self.cover, inc.asset, inc.loss_yuan, limit_scale)
+            uplift *= payment_belief[village] * payable / np.maximum(inc.loss_yuan, 1e-9)
 
-        p_report = report_probability(s.reporting, self.intercept[ct], inc.loss_yuan, aware, officer,
+        p_report = report_probability(s.reporting, self.intercept[ct], inc.loss_yuan, uplift, officer,
                                       trust_log_odds(s.trust, state.trust[village]))
         reported, delay = draw_reports(s.reporting, p_report, rng["reporting"])
         in_act = (draw_caught_in_act(s.investigation, cameras, rng["in_act"])

@@ -87,13 +87,18 @@ FUNDS_COLUMNS: dict[str, tuple[str, str]] = {
     "start_day": ("float64", "First day of the policy year (or of the scheme, in its first year)."),
     "end_day": ("float64", "Day the policy year ends."),
     "days_in_run": ("float64", "Days of the policy year inside the horizon (less than 365: a partial year)."),
-    "budget_yuan": ("float64", "Budget (premium, for the insurer rule) of the policy year, yuan."),
+    "budget_yuan": ("float64", "What the county pays for the policy year: the fund's budget, or the insurer's "
+                               "premium (after any re-pricing at renewal), yuan."),
+    "in_force": ("bool", "The cover runs in this policy year (false once a renewal stopped it)."),
+    "limit_scale": ("float64", "Multiplier on the per-claim and household limits (below 1 once tightened)."),
     "fund_yuan": ("float64", "What the fund can pay in the policy year: the budget, or the insurer's cap, yuan."),
     "claims_decided": ("int64", "Claims that reached the fund (after screening and the household limit)."),
-    "approved_yuan": ("float64", "What those claims were owed, yuan."),
+    "approved_yuan": ("float64", "What those claims were owed (incurred), yuan."),
     "paid_yuan": ("float64", "What the fund paid, yuan."),
     "claims_paid": ("int64", "Claims paid something."),
     "claims_refused": ("int64", "Claims refused because the fund was empty (budget_exhausted)."),
     "exhausted_day": ("float64", "Day the claims owed first reached what the fund can pay (NaN if never)."),
+    "result_yuan": ("float64", "Insurer: premium less expense loading less paid; county-run fund: budget less "
+                               "paid (unspent), yuan."),
 }
 """One row per fund, policy year and replication, recorded by the engine's claims desks."""

@@ -16,6 +16,7 @@ import numpy as np
 
 from minsheng_insure.model.accountability import review_capacity, under_pressure
 from minsheng_insure.model.awareness import awareness_at_start, grow_awareness
+from minsheng_insure.model.belief import PaymentBelief
 from minsheng_insure.model.deterrence import deterrence_scale
 from minsheng_insure.model.trust import update_trust
 from minsheng_insure.scenario.schema import Scenario
@@ -29,10 +30,12 @@ class MonthCounts:
     registered: np.ndarray
     cleared: np.ndarray
     cleared_villages: np.ndarray
+    refused_villages: np.ndarray
+    """Claims refused at screening (late, unregistered, caught as fraud), by village."""
 
     @classmethod
     def empty(cls, types: int, villages: int) -> MonthCounts:
-        return cls(np.zeros(types), np.zeros(types), np.zeros(types), np.zeros(villages))
+        return cls(np.zeros(types), np.zeros(types), np.zeros(types), np.zeros(villages), np.zeros(villages))
 
 
 @dataclass
@@ -58,32 +61,38 @@ def _window_rate(numerator: list[np.ndarray], denominator: list[np.ndarray], mon
 class FeedbackController:
     """The monthly review of one replication's county."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, village_township: np.ndarray) -> None:
         self.scenario = s = scenario
         self.types = len(s.crime_types)
         self.state = CountyState(awareness=awareness_at_start(s.awareness, s.insurance.awareness_share),
                                  trust=np.full(s.county.villages, s.trust.reference),
                                  rate_scale=np.ones(self.types))
         self.month = MonthCounts.empty(self.types, s.county.villages)
+        self.belief = PaymentBelief(s.belief, village_township)
         self._incidents: list[np.ndarray] = []
         self._registered: list[np.ndarray] = []
         self._cleared: list[np.ndarray] = []
         self.last_review = 0.0
 
     def close_month(self, days: float, cleared_types: np.ndarray, cleared_villages: np.ndarray,
-                    paid_villages: np.ndarray, cold_villages: np.ndarray) -> None:
-        """Fold the month just ended (``days`` long) into the history and into each village's trust.
+                    paid_villages: np.ndarray, cold_villages: np.ndarray, refused_villages: np.ndarray) -> None:
+        """Fold the month just ended (``days`` long) into the history, each village's trust and its
+        belief that the scheme pays.
 
         The arguments are the crime-type codes of the cases cleared by investigation, and the
-        village of each such case, each claim paid and each case found gone cold, in the month.
+        village of each such case, each claim paid, each case found gone cold and each claim the
+        fund refused (household limit used up, fund empty), in the month.
         """
         s, month = self.scenario, self.month
         villages = s.county.villages
         month.cleared += np.bincount(cleared_types, minlength=self.types + 1)[: self.types]
         month.cleared_villages += np.bincount(cleared_villages, minlength=villages)
-        self.state.trust = update_trust(s.trust, self.state.trust, days, month.cleared_villages,
-                                        np.bincount(paid_villages, minlength=villages),
-                                        np.bincount(cold_villages, minlength=villages))
+        refused = month.refused_villages + np.bincount(refused_villages, minlength=villages)
+        paid = np.bincount(paid_villages, minlength=villages)
+        self.state.trust = update_trust(s.trust, self.state.trust, days, month.cleared_villages, paid,
+                                        np.bincount(cold_villages, minlength=villages), refused)
+        if s.reporting.benefit_response:
+            self.belief.close_month(days, paid, refused)
         self._incidents.append(month.incidents)
         self._registered.append(month.registered)
         self._cleared.append(month.cleared)
@@ -106,6 +115,10 @@ class FeedbackController:
             state.pressure = under_pressure(s.accountability, rate, now)
         self.last_review = now
 
+    def payment_belief(self) -> np.ndarray:
+        """Per village, the belief that a valid claim is paid (``model.belief``)."""
+        return self.belief.belief()
+
     def timeline_row(self, replication: int, now: float, investigators: int) -> dict[str, float]:
         """The state the month starting on ``now`` meets, as one row of the timeline."""
         s, state = self.scenario, self.state
@@ -113,5 +126,6 @@ class FeedbackController:
             "replication": replication, "day": now, "investigators": investigators,
             "awareness_share": state.awareness if now >= s.insurance.start_day else 0.0,
             "trust_mean": float(state.trust.mean()), "registration_pressure": float(state.pressure),
+            "payment_belief_mean": float(self.payment_belief().mean()),
             **{f"rate_scale_{name}": float(x) for name, x in zip(s.crime_types, state.rate_scale, strict=True)},
         }

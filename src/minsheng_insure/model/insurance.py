@@ -7,17 +7,23 @@ by the per-claim limit (限额); a per-household annual limit per asset class ca
 draws in a policy year. Claims are decided after a processing delay, in time order, against the
 policy year's fund under one of three rules:
 
-- ``first_come``: paid in full as decided until the year's budget is empty;
-- ``pro_rata``: all of a year's approved claims are paid together, scaled down if they exceed it;
-- ``insurer``: an insurer takes the budget as premium and pays in full up to an aggregate limit.
+- ``first_come``: a county-run fund pays in full as decided until the year's budget is empty;
+- ``pro_rata``: a county-run fund pays all of a year's approved claims together, scaled down if
+  they exceed it;
+- ``insurer``: the county pays the budget as a premium; the insurer pays every valid claim in full
+  up to an aggregate cap (a multiple of the premium, or a sum), keeping an expense loading.
 
-A policy year is charged with the claims for losses that happened in it. Each policy year has its
-own budget (``budget_schedule_yuan`` for one that changes). With subrogation, property recovered
-after a paid claim goes back to the fund (or the insurer) instead of the victim.
+A policy year is charged with the claims for losses that happened in it, and a household's
+annual limit with what it was paid. Each policy year has its own budget (``budget_schedule_yuan``
+for one that changes). At each renewal the contract may re-price the next year's premium from
+the year's loss ratio (incurred / premium; Ningbo's practice), tighten the limits, or stop
+(``Contract``). With subrogation, property recovered after a paid claim goes back to the fund (or
+the insurer) instead of the victim.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +56,9 @@ class Coverage(Params):
     per_household_annual_limit_yuan: NonNegative | None = Field(
         None, description="Most one household is paid for this asset class in a policy year, yuan; none: no limit."
     )
+    excluded_crime_types: list[str] = Field(
+        default_factory=list, description="Crime types whose losses of this asset class are not covered (除外责任)."
+    )
 
 
 class InsuranceParams(Params):
@@ -67,7 +76,23 @@ class InsuranceParams(Params):
         "first_come", description="How the fixed budget pays claims."
     )
     aggregate_limit_yuan: NonNegative | None = Field(
-        None, description="Insurer rule only: the most the insurer pays in a policy year, yuan."
+        None, description="Insurer rule: the most the insurer pays in a policy year, yuan (or aggregate_cap_multiple)."
+    )
+    aggregate_cap_multiple: NonNegative | None = Field(
+        None, description="Insurer rule: the most the insurer pays in a policy year, as a multiple of the premium."
+    )
+    expense_loading: Probability = Field(
+        0.0, description="Insurer rule: share of the premium the insurer keeps for its expenses and profit."
+    )
+    renewal: Literal["none", "reprice", "tighten", "stop"] = Field(
+        "none", description="At each renewal: keep the terms, re-price the premium, tighten the limits, or stop "
+                            "when the year's loss ratio (incurred / premium) passes target_loss_ratio."
+    )
+    target_loss_ratio: NonNegative = Field(
+        0.55, description="Loss ratio the renewal aims at (re-pricing, tightening) or stops above (stop)."
+    )
+    max_premium_change: NonNegative = Field(
+        0.5, description="Re-pricing: most the premium moves at one renewal, as a share of the year's premium."
     )
     awareness_share: Probability = Field(1.0, description="Share of households that know they are insured (知晓率).")
     report_deadline_days: NonNegative = Field(30.0, description="A claim needs a police report within this many days.")
@@ -81,20 +106,18 @@ class InsuranceParams(Params):
     )
 
     @model_validator(mode="after")
-    def _insurer_needs_limit(self) -> InsuranceParams:
-        if self.budget_rule == "insurer" and self.aggregate_limit_yuan is None:
-            raise ValueError("the insurer rule needs aggregate_limit_yuan, the most the insurer pays a year")
+    def _insurer_needs_cap(self) -> InsuranceParams:
+        caps = (self.aggregate_limit_yuan is not None) + (self.aggregate_cap_multiple is not None)
+        if self.budget_rule == "insurer" and caps != 1:
+            raise ValueError("the insurer rule needs exactly one of aggregate_limit_yuan (yuan) or "
+                             "aggregate_cap_multiple (times the premium): the most the insurer pays a year")
         return self
 
     def budget_for_year(self, year: int) -> float:
-        """The budget (or premium) of policy year ``year``, yuan."""
+        """The budget (or premium) of policy year ``year`` as written in the scenario, yuan."""
         if self.budget_schedule_yuan:
             return self.budget_schedule_yuan[min(year, len(self.budget_schedule_yuan) - 1)]
         return self.budget_yuan
-
-    def fund_yuan(self, year: int = 0) -> float:
-        """What policy year ``year`` can pay out, yuan: its budget, or the insurer's aggregate limit."""
-        return self.aggregate_limit_yuan if self.budget_rule == "insurer" else self.budget_for_year(year)
 
     def policy_year(self, day: np.ndarray) -> np.ndarray:
         """Policy year of each day, 0 for the one the scheme starts in; -1 before the scheme starts."""
@@ -118,10 +141,14 @@ def policy_year_end(year: int, start_day: float, year_start_day: int) -> float:
     return float(year_start_day + (year + first + 1) * DAYS_PER_YEAR)
 
 
-def coverage_table(params: InsuranceParams, asset_names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Coverage terms as arrays indexed by asset code (no cover and no limit where absent)."""
+def coverage_table(params: InsuranceParams, asset_names: tuple[str, ...],
+                   crime_types: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Coverage terms as arrays indexed by asset code (no cover and no limit where absent);
+    ``excluded`` is indexed by (asset code, crime-type code)."""
     terms = [params.coverage.get(name, Coverage(covered=False)) for name in asset_names]
     return {
+        "excluded": np.array([[name in t.excluded_crime_types for name in crime_types] for t in terms],
+                             dtype=bool).reshape(len(terms), len(crime_types)),
         "covered": np.array([t.covered for t in terms], dtype=bool),
         "deductible_yuan": np.array([t.deductible_yuan for t in terms]),
         "copay_share": np.array([t.copay_share for t in terms]),
@@ -135,20 +162,24 @@ def coverage_table(params: InsuranceParams, asset_names: tuple[str, ...]) -> dic
 
 def insured(
     params: InsuranceParams, table: dict[str, np.ndarray], insurable_type: np.ndarray, day: np.ndarray,
-    asset: np.ndarray,
+    asset: np.ndarray, crime_type: np.ndarray, in_force: np.ndarray,
 ) -> np.ndarray:
-    """Whether each incident's loss is covered: scheme running, asset class covered, type insurable."""
+    """Whether each incident's loss is covered: scheme running and in force for its policy year,
+    asset class covered, type insurable and not excluded for that asset class."""
     has_asset = asset != NO_ASSET
     covered = np.zeros(asset.size, dtype=bool)
-    covered[has_asset] = table["covered"][asset[has_asset]]
-    return covered & insurable_type & (day >= params.start_day)
+    covered[has_asset] = (table["covered"][asset[has_asset]]
+                          & ~table["excluded"][asset[has_asset], crime_type[has_asset]])
+    return covered & insurable_type & (day >= params.start_day) & in_force
 
 
-def claim_amount(table: dict[str, np.ndarray], asset: np.ndarray, loss_yuan: np.ndarray) -> np.ndarray:
-    """What each claim asks for, yuan: loss less deductible, less co-payment, capped per claim."""
+def claim_amount(table: dict[str, np.ndarray], asset: np.ndarray, loss_yuan: np.ndarray,
+                 limit_scale: np.ndarray | float = 1.0) -> np.ndarray:
+    """What each claim asks for, yuan: loss less deductible, less co-payment, capped per claim
+    (the limit times ``limit_scale``, below 1 once a renewal has tightened it)."""
     code = np.maximum(asset, 0)
     above = np.maximum(loss_yuan - table["deductible_yuan"][code], 0.0)
-    return np.minimum(above * (1.0 - table["copay_share"][code]), table["per_claim_limit_yuan"][code])
+    return np.minimum(above * (1.0 - table["copay_share"][code]), table["per_claim_limit_yuan"][code] * limit_scale)
 
 
 def screen_claims(
@@ -166,9 +197,63 @@ def screen_claims(
     return reason
 
 
-def _running_total(start: float, values: np.ndarray) -> np.ndarray:
-    """``start`` followed by the running sums of ``values``, added one after another (never pairwise)."""
-    return np.cumsum(np.concatenate([[start], values]))
+class Contract:
+    """The scheme's terms, policy year by policy year, as renewals set them.
+
+    Year 0 has the scenario's terms. At each renewal the year just ended is judged by its loss
+    ratio, incurred / premium (incurred: what the valid claims decided so far were owed), and the
+    next year's terms follow ``renewal``: ``reprice`` scales the premium by loss ratio / target
+    (by at most ``max_premium_change``), ``tighten`` scales the per-claim and household limits by
+    target / loss ratio when above target, ``stop`` ends the cover when above target.
+    """
+
+    def __init__(self, params: InsuranceParams) -> None:
+        self.params = params
+        self._premium: dict[int, float] = {}
+        self._limit_scale: dict[int, float] = {}
+        self.stopped_from: int | None = None
+        """First policy year without cover (None: the cover never stopped)."""
+
+    def premium(self, year: int) -> float:
+        """What the county pays for policy year ``year``, yuan (the fund, for a county-run fund)."""
+        return self._premium.get(year, self.params.budget_for_year(year))
+
+    def limit_scale(self, year: int) -> float:
+        """Multiplier on the per-claim and household limits in policy year ``year``."""
+        return self._limit_scale.get(year, 1.0)
+
+    def in_force(self, year: int) -> bool:
+        return year >= 0 and (self.stopped_from is None or year < self.stopped_from)
+
+    def fund(self, year: int) -> float:
+        """What policy year ``year`` can pay out, yuan: its budget, or the insurer's aggregate cap."""
+        p = self.params
+        if p.budget_rule != "insurer":
+            return self.premium(year)
+        if p.aggregate_limit_yuan is not None:
+            return p.aggregate_limit_yuan
+        return (p.aggregate_cap_multiple or 0.0) * self.premium(year)
+
+    def renew(self, year: int, incurred_yuan: float) -> None:
+        """Set policy year ``year + 1``'s terms from year ``year``'s experience."""
+        p, premium = self.params, self.premium(year)
+        loss_ratio = incurred_yuan / premium if premium > 0 else (np.inf if incurred_yuan > 0 else 0.0)
+        over = loss_ratio / p.target_loss_ratio if p.target_loss_ratio > 0 else np.inf
+        self._limit_scale[year + 1] = self.limit_scale(year)
+        if p.renewal == "reprice" and premium > 0:
+            factor = min(max(over, 1 - p.max_premium_change), 1 + p.max_premium_change)
+            self._premium[year + 1] = premium * factor
+        elif p.renewal == "tighten" and over > 1:
+            self._limit_scale[year + 1] = self.limit_scale(year) / over
+        elif p.renewal == "stop" and over > 1 and self.stopped_from is None:
+            self.stopped_from = year + 1
+
+    def year_terms(self, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per element of ``years``: whether the cover is in force, and the limit multiplier."""
+        unique, inverse = np.unique(years, return_inverse=True)
+        force = np.array([self.in_force(int(y)) for y in unique], dtype=bool)
+        scale = np.array([self.limit_scale(int(y)) for y in unique])
+        return force[inverse], scale[inverse]
 
 
 @dataclass
@@ -177,7 +262,7 @@ class _YearAccount:
 
     fund_yuan: float
     owed_yuan: float = 0.0
-    """Running total of what the claims decided so far were owed (approved), yuan."""
+    """Running total of what the claims decided so far were owed (approved, incurred), yuan."""
     paid_yuan: float = 0.0
     claims: int = 0
     paid_claims: int = 0
@@ -194,26 +279,26 @@ class _YearAccount:
 class FundLedger:
     """The rules of a claims desk without its clock: decides claims against each policy year's fund.
 
-    ``fund(year)`` is what policy year ``year`` can pay (yuan), ``year_end(year)`` the day it ends;
-    ``household_limit`` the most one household draws per asset class and policy year (yuan, by
-    asset code). ``decide`` takes claims in the order their decision days fall; it gives the same
-    figures whether called once per claim or once for many (the running totals are accumulated
-    one claim after another either way), which is what lets two engines agree to the last bit.
+    ``fund(year)`` is what policy year ``year`` can pay (yuan), ``year_end(year)`` the day it ends,
+    ``household_limit(year)`` the most one household is paid per asset class in that year (yuan,
+    by asset code). ``decide`` takes claims in the order their decision days fall, one after the
+    other, so it gives the same figures whether called once per claim or once for many: that is
+    what lets two engines agree to the last bit.
     """
 
     def __init__(self, rule: str, fund: Callable[[int], float], year_end: Callable[[int], float],
-                 household_limit: np.ndarray) -> None:
+                 household_limit: Callable[[int], np.ndarray]) -> None:
         self.rule = rule
         self._fund = fund
         self._year_end = year_end
         self._household_limit = household_limit
-        self._limited = bool(np.isfinite(household_limit).any())
-        self._asked: dict[int, float] = {}
-        """What each (household, asset class, policy year) has claimed so far, yuan."""
+        self._limits: dict[int, list[float]] = {}
+        self._drawn: dict[tuple[int, int, int], float] = {}
+        """What each (household, asset class, policy year) has been paid (owed, for pro rata), yuan."""
         self.years: dict[int, _YearAccount] = {}
         self._decided: list[tuple[np.ndarray, ...]] = []
         """Per decided chunk: case, decision day, approved, paid, paid day, denial."""
-        self._pro_rata: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
+        self._pro_rata: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
 
     def account(self, year: int) -> _YearAccount:
         """Policy year ``year``'s account (opened, empty, when no claim has reached it yet)."""
@@ -221,74 +306,66 @@ class FundLedger:
             self.years[year] = _YearAccount(fund_yuan=self._fund(year))
         return self.years[year]
 
+    def _limit(self, year: int) -> list[float]:
+        if year not in self._limits:
+            self._limits[year] = [float(x) for x in self._household_limit(year)]
+        return self._limits[year]
+
     def decide(self, case: np.ndarray, day: np.ndarray, year: np.ndarray, household: np.ndarray,
-               asset: np.ndarray, amount: np.ndarray) -> np.ndarray:
-        """Decide claims (in decision order) on ``day``; returns the cases paid something now."""
-        payable = self._within_household_limit(year, household, asset, amount)
-        denial = np.where(payable > 0, 0, HOUSEHOLD_LIMIT).astype(np.int8)
-        paid = np.zeros(case.size)
-        for y in np.unique(year[payable > 0]).tolist():
-            in_year = (year == y) & (payable > 0)
-            account = self.account(y)
-            owed_before = _running_total(account.owed_yuan, payable[in_year])
-            account.owed_yuan = float(owed_before[-1])
-            account.claims += int(in_year.sum())
-            reached = np.flatnonzero(owed_before[1:] >= account.fund_yuan * (1 - 1e-12))
-            if reached.size and np.isnan(account.exhausted_day):
-                account.exhausted_day = float(day[in_year][reached[0]])
-            if self.rule == "pro_rata":
-                self._pro_rata[y].append((case[in_year], day[in_year], payable[in_year]))
+               asset: np.ndarray, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Decide claims, in decision order, on ``day``; returns the cases paid something and the
+        cases refused (household limit used up, or fund empty) by this call."""
+        n = case.size
+        approved, paid = np.zeros(n), np.zeros(n)
+        denial = np.zeros(n, dtype=np.int8)
+        pro_rata = self.rule == "pro_rata"
+        drawn = self._drawn
+        rows = zip(case.tolist(), day.tolist(), year.tolist(), household.tolist(), asset.tolist(),
+                   amount.tolist(), strict=True)
+        for i, (c, d, y, h, a, asked) in enumerate(rows):
+            key = (h, a, y)
+            room = self._limit(y)[a] - drawn.get(key, 0.0)
+            owed = min(asked, room)
+            if owed <= 0:
+                denial[i] = HOUSEHOLD_LIMIT
                 continue
-            paid[in_year] = np.minimum(payable[in_year], np.maximum(account.fund_yuan - owed_before[:-1], 0.0))
-            account.paid_yuan = float(_running_total(account.paid_yuan, paid[in_year])[-1])
-            account.paid_claims += int((paid[in_year] > 0).sum())
-            account.refused += int((paid[in_year] <= 0).sum())
-        approved = payable > 0
-        if self.rule != "pro_rata":
-            denial[approved & (paid <= 0)] = BUDGET_EXHAUSTED
-        keep = ~approved | (self.rule != "pro_rata")
-        self._decided.append((case[keep], day[keep], payable[keep], paid[keep],
+            approved[i] = owed
+            account = self.account(y)
+            before = account.owed_yuan
+            account.owed_yuan = before + owed
+            account.claims += 1
+            if account.owed_yuan >= account.fund_yuan * (1 - 1e-12) and math.isnan(account.exhausted_day):
+                account.exhausted_day = d
+            if pro_rata:
+                self._pro_rata[y].append((c, d, owed))
+                drawn[key] = drawn.get(key, 0.0) + owed
+                continue
+            p = min(owed, max(account.fund_yuan - before, 0.0))
+            paid[i] = p
+            account.paid_yuan += p
+            if p > 0:
+                account.paid_claims += 1
+                drawn[key] = drawn.get(key, 0.0) + p
+            else:
+                account.refused += 1
+                denial[i] = BUDGET_EXHAUSTED
+        keep = (denial > 0) | (not pro_rata)
+        self._decided.append((case[keep], day[keep], approved[keep], paid[keep],
                               np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
-        return case[paid > 0]
-
-    def _within_household_limit(self, year: np.ndarray, household: np.ndarray, asset: np.ndarray,
-                                amount: np.ndarray) -> np.ndarray:
-        """What each claim may draw under its household's annual limit for the asset class (0: used up).
-
-        A household's draw on a (asset class, policy year) is min(limit, what its claims asked so
-        far), so each claim may draw the limit less that (never below zero). Most claims are a
-        household's first on its key and are decided at once; the rest go one by one, in order.
-        """
-        limit = self._household_limit[asset]
-        if not self._limited:
-            return amount.copy()
-        key = (household * 64 + asset) * 4096 + (year + 1)  # one int per (household, asset, policy year)
-        _, first = np.unique(key, return_index=True)
-        fresh = np.zeros(key.size, dtype=bool)
-        fresh[first] = True
-        asked = self._asked
-        fresh &= np.array([k not in asked for k in key.tolist()], dtype=bool)
-        payable = np.minimum(amount, limit)
-        asked.update(zip(key[fresh].tolist(), amount[fresh].tolist(), strict=True))
-        for i in np.flatnonzero(~fresh).tolist():
-            k = int(key[i])
-            before = asked[k]
-            payable[i] = max(min(float(amount[i]), float(limit[i]) - min(before, float(limit[i]))), 0.0)
-            asked[k] = before + float(amount[i])
-        return payable
+        return case[paid > 0], case[denial > 0]
 
     def settle(self) -> None:
         """Pay each policy year's pro-rata claims once all of them are decided (no-op for other rules)."""
-        for y, chunks in self._pro_rata.items():
-            case, day, owed = (np.concatenate(part) for part in zip(*chunks, strict=True))
+        for y, claims in self._pro_rata.items():
+            case, day, owed = (np.array(column) for column in zip(*claims, strict=True))
             account = self.years[y]
             share = min(1.0, account.fund_yuan / account.owed_yuan)
             paid = owed * share
             pay_day = max(self._year_end(y), float(day.max()))
-            account.paid_yuan = float(_running_total(0.0, paid)[-1])
+            account.paid_yuan = float(np.cumsum(paid)[-1])
             account.paid_claims = int((paid > 0).sum())
             account.refused = int((paid <= 0).sum())
-            self._decided.append((case, day, owed, paid, np.where(paid > 0, pay_day, np.nan),
+            self._decided.append((case.astype(np.int64), day, owed, paid, np.where(paid > 0, pay_day, np.nan),
                                   np.where(paid > 0, 0, BUDGET_EXHAUSTED).astype(np.int8)))
         self._pro_rata.clear()
 

@@ -3,10 +3,15 @@
 The reporting probability is logistic in log-odds::
 
     logit p = intercept[type] + log_loss_coefficient * ln(loss / reference_loss)
-              + insured_aware_coefficient * [insured and aware of it]
+              + insured_aware_coefficient * benefit
               + auxiliary_officer_coefficient * [auxiliary officer in the village]
 
 A claim needs a police report, so cover the victim knows about raises reporting (发案必报案).
+``benefit`` is 1 for an insured victim who knows of the cover (0 otherwise); with
+``benefit_response`` it is what a claim is worth to that victim instead: the village's belief that
+the scheme pays (``model.belief``) times the share of the loss the cover pays after deductible,
+co-payment and limits. Then a loss under the deductible brings no uplift, and a fund known to be
+empty brings little: the budget reaches behaviour only through what is paid.
 """
 
 from __future__ import annotations
@@ -26,7 +31,12 @@ class ReportingParams(Params):
     reference_loss_yuan: Positive = Field(1000.0, description="Loss at which the intercept applies, yuan.")
     log_loss_coefficient: float = Field(0.0, description="Log-odds per unit of ln(loss / reference loss).")
     insured_aware_coefficient: float = Field(
-        0.0, description="Log-odds added when the loss is insured and the household knows it."
+        0.0, description="Log-odds added when the loss is insured and the household knows it (with "
+                         "benefit_response: at a belief of 1 and the whole loss payable)."
+    )
+    benefit_response: bool = Field(
+        False, description="Scale the insured uplift by the expected benefit: belief that the scheme pays "
+                           "times the payable share of the loss."
     )
     auxiliary_officer_coefficient: float = Field(
         0.0, description="Log-odds added when the village has an auxiliary officer (辅警)."
@@ -38,20 +48,21 @@ def report_probability(
     params: ReportingParams,
     intercept: np.ndarray,
     loss_yuan: np.ndarray,
-    insured_aware: np.ndarray,
+    benefit: np.ndarray,
     auxiliary_officer: np.ndarray,
     trust_log_odds: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Probability that each victim reports; ``intercept`` is already looked up per incident.
 
-    ``trust_log_odds`` is what the village's trust in the police adds (see ``model.trust``).
+    ``benefit`` is in [0, 1] per victim (see the module); ``trust_log_odds`` is what the village's
+    trust in the police adds (see ``model.trust``).
     """
     log_loss = np.log(np.maximum(loss_yuan, 1.0) / params.reference_loss_yuan)
     return expit(
         intercept
         + trust_log_odds
         + params.log_loss_coefficient * log_loss
-        + params.insured_aware_coefficient * insured_aware
+        + params.insured_aware_coefficient * benefit
         + params.auxiliary_officer_coefficient * auxiliary_officer
     )
 

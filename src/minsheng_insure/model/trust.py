@@ -1,7 +1,8 @@
 """Trust in the police, per village: the feedback from outcomes to reporting.
 
 Each month a village's trust drifts back towards its reference, rises with every cleared case
-and paid claim among its residents' reported cases, and falls with every case that went cold.
+and paid claim among its residents' reported cases, and falls with every case that went cold and
+every claim refused.
 Trust enters the reporting model as ``coefficient * (trust - reference)`` log-odds, so at the
 reference it changes nothing.
 """
@@ -23,15 +24,21 @@ class TrustParams(Params):
     clearance_gain: Probability = Field(0.0, description="Share of the distrust removed by one cleared case.")
     payout_gain: Probability = Field(0.0, description="Share of the distrust removed by one paid claim.")
     cold_case_loss: Probability = Field(0.0, description="Share of the trust lost with one case gone cold.")
+    refusal_loss: Probability = Field(
+        0.0, description="Share of the trust lost with one claim refused (fund empty, limit used up, denied)."
+    )
 
 
 def update_trust(
-    params: TrustParams, trust: np.ndarray, days: float, cleared: np.ndarray, paid: np.ndarray, cold: np.ndarray
+    params: TrustParams, trust: np.ndarray, days: float, cleared: np.ndarray, paid: np.ndarray, cold: np.ndarray,
+    refused: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Trust after ``days`` given per-village counts of cleared cases, paid claims and cold cases."""
+    """Trust after ``days`` given per-village counts of cleared cases, paid claims, cold cases and
+    refused claims."""
     drifted = params.reference + (trust - params.reference) * 0.5 ** (days / params.drift_half_life_days)
     distrust = (1.0 - drifted) * (1.0 - params.clearance_gain) ** cleared * (1.0 - params.payout_gain) ** paid
-    return np.clip((1.0 - distrust) * (1.0 - params.cold_case_loss) ** cold, 0.0, 1.0)
+    lost = (1.0 - params.cold_case_loss) ** cold * (1.0 - params.refusal_loss) ** refused
+    return np.clip((1.0 - distrust) * lost, 0.0, 1.0)
 
 
 def trust_log_odds(params: TrustParams, trust: np.ndarray) -> np.ndarray:

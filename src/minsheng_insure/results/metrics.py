@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from minsheng_insure.model.calendar import month_of_year, quarter_of_year, year_index
+from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_of_year, quarter_of_year, year_index
 from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.scenario.schema import Scenario
 
@@ -30,7 +30,8 @@ RATES = {
     "clearance_rate": ("cleared", "registered"),
     "cleared_per_incident": ("cleared", "incidents"),
 }
-BUDGET = ["budget_used_share", "budget_exhausted", "budget_exhausted_day", "loss_ratio"]
+BUDGET = ["premium_yuan", "incurred_yuan", "budget_used_share", "budget_exhausted", "budget_exhausted_day",
+          "loss_ratio", "valid_claims_paid_share", "scheme_result_yuan", "partial_policy_year"]
 SAMARITAN = ["samaritan_injuries", "samaritan_paid_yuan", "samaritan_budget_used_share"]
 
 METRIC_DESCRIPTIONS: dict[str, str] = {
@@ -56,10 +57,15 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "reporting_rate": "Reported / incidents (报案率; the simulator knows the dark figure).",
     "clearance_rate": "Cleared / registered (破案率).",
     "cleared_per_incident": "Cleared / incidents.",
-    "budget_used_share": "Payout / what the fund can pay (budget, or the insurer's aggregate limit).",
+    "premium_yuan": "What the county paid: the fund's budget, or the insurer's premium, yuan.",
+    "incurred_yuan": "What the valid claims were owed (incurred claims), yuan.",
+    "budget_used_share": "Payout / what the fund can pay (budget, or the insurer's aggregate cap).",
     "budget_exhausted": "1 if the fund ran out in the period, else 0 (its mean is a probability).",
     "budget_exhausted_day": "Day approved claims first reached the fund (NaN if never).",
-    "loss_ratio": "Payout / budget (the insurer's loss ratio under the insurer rule).",
+    "loss_ratio": "Incurred claims / premium (above 1: the cover promises more than the budget pays).",
+    "valid_claims_paid_share": "Share of valid claims (past screening and the household limit) paid something.",
+    "scheme_result_yuan": "Insurer: premium less expense loading less paid; county-run fund: budget less paid, yuan.",
+    "partial_policy_year": "1 if a policy year lies partly outside the run (its figures cover part of it), else 0.",
     "samaritan_injuries": "Good samaritans injured (见义勇为).",
     "samaritan_paid_yuan": "Paid from the good-samaritan fund, yuan.",
     "samaritan_budget_used_share": "Good-samaritan payout / its budget.",
@@ -78,8 +84,25 @@ def normalise_by(by: str | list[str] | None) -> list[str]:
     return keys
 
 
-def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str]) -> pd.DataFrame:
-    day = events["incident_day"].to_numpy()
+COUNTED_BY = ("incident", "event")
+"""How periods count: every figure by its incident's date (a cohort), or each by the date of its own
+event, as a county's statistics do: reports on the report date, clearances on the clearance date."""
+
+EVENT_DATE: dict[str, str] = {
+    "false_reports": "report_day", "reported": "report_day", "registered": "report_day",
+    "caught_in_act": "report_day", "claims_filed": "report_day", "fraud_claims": "report_day",
+    "cleared": "clear_day", "recovered_yuan": "clear_day", "went_cold": "cold_day",
+    "claims_paid": "paid_day", "payout_yuan": "paid_day", "fraud_claims_paid": "paid_day",
+    "fraud_paid_yuan": "paid_day", "subrogated_yuan": "paid_day",
+    **{name: "decision_day" for name in ["claims_denied", *(f"claims_denied_{r}" for r in DENIAL_REASONS[1:])]},
+}
+"""Under ``counted_by="event"``, the date each count is counted on (others: the incident's date).
+A claim refused at screening has no decision day and counts on its report day."""
+
+
+def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str],
+                  day_column: str = "incident_day") -> pd.DataFrame:
+    day = events[day_column].to_numpy()
     derived = {
         "year": lambda: scenario.simulation.start_year + year_index(day),
         "quarter": lambda: quarter_of_year(day),
@@ -90,14 +113,18 @@ def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str]) -> 
 
 
 def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
-                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
+                    counted_by: str = "incident") -> pd.DataFrame:
     """One row per replication (and group), one column per metric.
 
+    ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
     The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
     table the claims desks recorded; they exist only over the whole run or by policy year.
     """
+    if counted_by not in COUNTED_BY:
+        raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
     keys = normalise_by(by)
-    ev = _with_periods(events, scenario, keys)
+    ev = events
     paid = ev["paid_yuan"].to_numpy()
     filed = ev["claim_filed"].to_numpy()
     reason = ev["denial_reason"].cat.codes.to_numpy()
@@ -125,12 +152,24 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         "subrogated_yuan": ev["subrogated_yuan"].to_numpy(),
         "uncompensated_loss_yuan": np.maximum(ev["loss_yuan"] - kept - paid, 0.0),
     }
-    table = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in parts.items()})
+    periods = [k for k in keys if k in ("year", "quarter", "month")]
+    by_date: dict[str, list[str]] = {}
+    for name in parts:
+        date = EVENT_DATE.get(name, "incident_day") if counted_by == "event" and periods else "incident_day"
+        by_date.setdefault(date, []).append(name)
+    decision_day = ev["claim_day"].fillna(ev["report_day"]).to_numpy()
     group_cols = ["replication", *keys]
-    for col in group_cols:
-        table[col] = ev[col].to_numpy()
-    sums = table.groupby(group_cols, observed=True, sort=True).sum()
-    sums = _complete(sums, events["replication"].unique(), keys)
+    blocks = []
+    for date, names in by_date.items():
+        dated = ev.assign(decision_day=decision_day) if date == "decision_day" else ev
+        happened = ~np.isnan(dated[date].to_numpy())
+        dated = _with_periods(dated[happened], scenario, keys, date)
+        table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[happened] for k in names})
+        for col in group_cols:
+            table[col] = dated[col].to_numpy()
+        blocks.append(table.groupby(group_cols, observed=True, sort=True).sum())
+    sums = pd.concat(blocks, axis=1).fillna(0.0)[list(parts)] if len(blocks) > 1 else blocks[0]
+    sums = _complete(sums.sort_index(), events["replication"].unique(), keys)
     for rate, (num, den) in RATES.items():
         sums[rate] = sums[num] / sums[den].where(sums[den] > 0)
     if funds is not None and set(keys) <= {"policy_year"}:
@@ -159,14 +198,22 @@ def _property_funds(funds: pd.DataFrame, replications: np.ndarray, by_policy_yea
     keys = ["replication", "policy_year"] if by_policy_year else ["replication"]
     grouped = rows.groupby(keys)
     per = pd.DataFrame({"paid": grouped["paid_yuan"].sum(), "fund": grouped["fund_yuan"].sum(),
-                        "budget": grouped["budget_yuan"].sum(), "exhausted_day": grouped["exhausted_day"].min()})
+                        "budget": grouped["budget_yuan"].sum(), "incurred": grouped["approved_yuan"].sum(),
+                        "decided": grouped["claims_decided"].sum(), "claims_paid": grouped["claims_paid"].sum(),
+                        "result": grouped["result_yuan"].sum(), "days": grouped["days_in_run"].min(),
+                        "exhausted_day": grouped["exhausted_day"].min()})
     if not by_policy_year:
         per = per.reindex(pd.Index(np.sort(replications), name="replication"))
     out = pd.DataFrame(index=per.index)
+    out["premium_yuan"] = per["budget"]
+    out["incurred_yuan"] = per["incurred"]
     out["budget_used_share"] = per["paid"] / per["fund"].where(per["fund"] > 0)
     out["budget_exhausted"] = per["exhausted_day"].notna().astype(float).where(per["fund"].notna())
     out["budget_exhausted_day"] = per["exhausted_day"]
-    out["loss_ratio"] = per["paid"] / per["budget"].where(per["budget"] > 0)
+    out["loss_ratio"] = per["incurred"] / per["budget"].where(per["budget"] > 0)
+    out["valid_claims_paid_share"] = per["claims_paid"] / per["decided"].where(per["decided"] > 0)
+    out["scheme_result_yuan"] = per["result"]
+    out["partial_policy_year"] = (per["days"] < DAYS_PER_YEAR).astype(float).where(per["days"].notna())
     return out
 
 

@@ -29,14 +29,16 @@ class SimulationResult:
     funds: pd.DataFrame
     """One row per fund, policy year and replication; see ``model.codebook.FUNDS_COLUMNS``."""
 
-    def metrics(self, by: str | list[str] | None = None) -> pd.DataFrame:
+    def metrics(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
-        asset_class or township (several may be combined)."""
-        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds)
+        asset_class or township (several may be combined). ``counted_by="event"`` puts each count in
+        the period of its own date (reports by report date...), as counties count; the default puts
+        every figure in its incident's period."""
+        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds, counted_by)
 
-    def summary(self, by: str | list[str] | None = None) -> pd.DataFrame:
+    def summary(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
-        metrics = self.metrics(by).drop(columns="replication")
+        metrics = self.metrics(by, counted_by).drop(columns="replication")
         return mean_ci(metrics, normalise_by(by))
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
@@ -60,17 +62,18 @@ class SimulationResult:
         columns = ["policy_year", "day", "mean", "ci_low", "ci_high", "n"]
         return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
-    def period_change(self, period: str = "quarter") -> pd.DataFrame:
+    def period_change(self, period: str = "quarter", counted_by: str = "incident") -> pd.DataFrame:
         """Year-on-year change of every metric for each period (``quarter``, ``month`` or ``year``).
 
         Each row compares a period with the same period a year before, within this run and paired
-        by replication (e.g. 2017 Q1 against 2016 Q1), as counties report their figures.
+        by replication (e.g. 2017 Q1 against 2016 Q1), as counties report their figures (with
+        ``counted_by="event"``, each count by the date of its own event, as counties count).
         ``baseline`` is the year before, ``scenario`` the year named in the row.
         """
         if period not in ("quarter", "month", "year"):
             raise ValueError(f"period must be quarter, month or year, got {period!r}")
         keys = normalise_by(period)
-        current = self.metrics(period)
+        current = self.metrics(period, counted_by)
         previous = current.assign(year=current["year"] + 1)
         years = sorted(set(current["year"]) & set(previous["year"]))
         table = paired_changes(previous[previous["year"].isin(years)], current[current["year"].isin(years)], keys)

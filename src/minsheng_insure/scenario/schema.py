@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from minsheng_insure.model.accountability import AccountabilityParams
 from minsheng_insure.model.awareness import AwarenessParams
+from minsheng_insure.model.belief import BeliefParams
 from minsheng_insure.model.campaigns import Campaign
 from minsheng_insure.model.deterrence import DeterrenceParams
 from minsheng_insure.model.fraud import FraudParams
@@ -46,6 +47,7 @@ class Scenario(Params):
     insurance: InsuranceParams = Field(default_factory=InsuranceParams)
     awareness: AwarenessParams = Field(default_factory=AwarenessParams)
     trust: TrustParams = Field(default_factory=TrustParams)
+    belief: BeliefParams = Field(default_factory=BeliefParams)
     deterrence: DeterrenceParams = Field(default_factory=DeterrenceParams)
     accountability: AccountabilityParams = Field(default_factory=AccountabilityParams)
     campaigns: list[Campaign] = Field(default_factory=list, description="Campaign windows (专项行动).")
@@ -108,6 +110,10 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
     for asset in sorted(set(s.insurance.coverage) - assets):
         problems.append((f"insurance.coverage.{asset}", "unknown asset class",
                          f"use one of {sorted(assets)} (defined under county.assets)"))
+    for asset, cover in s.insurance.coverage.items():
+        for name in sorted(set(cover.excluded_crime_types) - types):
+            problems.append((f"insurance.coverage.{asset}.excluded_crime_types", f"unknown crime type '{name}'",
+                             f"use names from {sorted(types)}"))
     known = parameter_keys(s)
     for key in sorted(s.provenance):
         if not any(k == key or k.startswith(key + ".") for k in known):
