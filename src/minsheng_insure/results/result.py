@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from minsheng_insure.results.comparison import paired_changes
 from minsheng_insure.results.metrics import compute_metrics, normalise_by
-from minsheng_insure.results.stats import mean_ci
+from minsheng_insure.results.stats import mean_ci, paired_changes
 from minsheng_insure.scenario.schema import Scenario
 
 
@@ -26,16 +25,30 @@ class SimulationResult:
     """One row per good-samaritan injury per replication; see ``results.events.SAMARITAN_COLUMNS``."""
     timeline: pd.DataFrame
     """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
+    _cache: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Metrics and summaries already computed, by kind and grouping columns: every table, plot and
+    comparison asks for the same few, and each costs a pass over the event log. The event log is
+    not to be changed after the result is made."""
 
     def metrics(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined)."""
-        return compute_metrics(self.events, self.scenario, by, self.samaritan)
+        return self._metrics(normalise_by(by)).copy()  # a copy: callers may change what they get
 
     def summary(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
-        metrics = self.metrics(by).drop(columns="replication")
-        return mean_ci(metrics, normalise_by(by))
+        keys = normalise_by(by)
+        key = ("summary", *keys)
+        if key not in self._cache:
+            self._cache[key] = mean_ci(self._metrics(keys).drop(columns="replication"), keys)
+        return self._cache[key].copy()
+
+    def _metrics(self, keys: list[str]) -> pd.DataFrame:
+        """The metrics by the normalised grouping columns ``keys``, computed once; the cached frame itself."""
+        key = ("metrics", *keys)
+        if key not in self._cache:
+            self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan)
+        return self._cache[key]
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
         """Cumulative payout within each policy year, mean and 95% CI across replications, every ``step_days``."""
