@@ -1,5 +1,6 @@
 """Plots (matplotlib, PNG and SVG): cases by month, rates by quarter, payouts against the budget,
-payouts by asset class, and for comparisons a forest plot of % changes.
+payouts by asset class, for comparisons a forest plot of % changes, and for sweeps a tornado plot
+of sensitivity indices.
 
 Chinese labels need a CJK font; when none is installed the plots fall back to English with a
 warning (Debian: ``apt-get install fonts-wqy-zenhei`` or ``fonts-noto-cjk``).
@@ -141,6 +142,24 @@ def forest(comparison: Comparison, lang: Lang) -> Figure:
     ax.set(title=label("plot_forest", lang), xlabel=label("axis_change", lang))
     fig.tight_layout()
     return fig
+
+
+def tornado(indices: pd.DataFrame, metric: str, path: Path) -> Path:
+    """A sweep's sensitivity indices of one metric as horizontal bars, largest at the top (PNG and SVG)."""
+    rows = indices[indices["metric"] == metric]
+    main = "ST" if "ST" in rows else "mu_star"
+    rows = rows.sort_values(main)
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
+    y = np.arange(len(rows))
+    ax.barh(y, rows[main], xerr=[rows[main] - rows[f"{main}_ci_low"], rows[f"{main}_ci_high"] - rows[main]],
+            capsize=3, label=main, alpha=0.8)
+    if main == "ST":
+        ax.scatter(rows["S1"], y, color="black", zorder=3, label="S1")
+    ax.set_yticks(y, rows["parameter"])
+    ax.set(title=f"{metric}: {'Sobol indices' if main == 'ST' else 'Morris mu*'} (95% CI)")
+    ax.legend()
+    fig.tight_layout()
+    return save(fig, path.parent, path.stem)
 
 
 def save(fig: Figure, folder: Path, name: str) -> Path:
