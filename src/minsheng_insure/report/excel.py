@@ -17,18 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng_insure.report.labels import Lang, label, metric_label, metric_unit, money_scale
 from minsheng_insure.report.tables import KEY_COLUMNS, localise
+from minsheng_insure.results.registry import kind
 from minsheng_insure.scenario.provenance import parameters
 from minsheng_insure.scenario.schema import Scenario
 
 
 def number_format(metric: str, lang: Lang) -> str:
-    if metric.endswith(("_rate", "_share", "_per_incident", "_ratio")) or metric == "budget_exhausted":
-        return "0.0%"
-    if metric.endswith("_yuan"):
-        return "#,##0.00" if lang == "zh" else "#,##0"
-    if metric.endswith("_day"):
-        return "0"
-    return "#,##0.0"
+    """Excel's number format for a metric's values (a count's mean has a decimal; 万元 keep two)."""
+    return {"share": "0.0%", "money": "#,##0.00" if lang == "zh" else "#,##0", "day": "0",
+            "count": "#,##0.0"}[kind(metric)]
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
