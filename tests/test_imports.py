@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -92,3 +93,20 @@ def test_the_command_line_reports_a_missing_extra_in_one_line(tmp_path: Path) ->
     assert done.stderr.strip().splitlines() == [
         'error: the sobol sampler needs SALib, which is not installed: pip install "minsheng-insure[sweep]" '
         '(from a checkout: pip install -e ".[sweep]")']
+
+
+def test_every_package_says_what_it_offers() -> None:
+    import pkgutil
+
+    import minsheng_insure
+
+    packages = [minsheng_insure, *(importlib.import_module(f"minsheng_insure.{m.name}")
+                                   for m in pkgutil.iter_modules(minsheng_insure.__path__) if m.ispkg)]
+    assert len(packages) == 7
+    for package in packages:
+        modules = {m.name for m in pkgutil.iter_modules(package.__path__)} if package is not minsheng_insure else set()
+        for name in package.__all__:
+            assert name in modules or getattr(package, name, None) is not None, f"{package.__name__}.{name}"
+        # a package listing its modules lists all of them, so none is forgotten when one is added
+        if modules & set(package.__all__):
+            assert modules == set(package.__all__), package.__name__
