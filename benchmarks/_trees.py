@@ -25,7 +25,7 @@ def source_trees(against: str | None) -> Iterator[dict[str, Path]]:
         yield trees
         return
     if Path(against).is_dir():
-        yield {**trees, f"against {against}": Path(against) / "src"}
+        yield {**trees, f"against {against}": Path(against).resolve() / "src"}
         return
     folder = Path(tempfile.mkdtemp(prefix="minsheng-against-")) / "tree"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), against], check=True,
