@@ -83,11 +83,8 @@ def paired_changes(base: pd.DataFrame, scen: pd.DataFrame, keys: list[str], leve
     # Rows metric by metric, groups in order within each: the order of the tables people read.
     keep = (~(np.isnan(cb).all(axis=1) & np.isnan(cs).all(axis=1))).T.ravel()
     columns: dict[str, object] = {}
-    if keys:
-        frame = groups.to_frame(index=False) if isinstance(groups, pd.MultiIndex) else pd.DataFrame({keys[0]: groups})
-        frame.columns = keys
-        for key in keys:
-            columns[key] = np.tile(frame[key].to_numpy(), len(metrics))[keep]
+    for i, key in enumerate(keys):
+        columns[key] = np.tile(groups.get_level_values(i).to_numpy(), len(metrics))[keep]
     columns["metric"] = np.repeat(np.asarray(metrics, dtype=object), n_groups)[keep]
     for name, values in stats.items():
         columns[name] = values.T.ravel()[keep]
