@@ -13,10 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.report import plots
-from minsheng_insure.report.labels import CATALOGUE, LANGS, label
-from minsheng_insure.results.metrics import GROUPINGS, METRIC_DESCRIPTIONS
+from minsheng_insure.report.excel import number_format
+from minsheng_insure.report.labels import CATALOGUE, LANGS, label, metric_label, metric_unit
+from minsheng_insure.report.tables import fmt
+from minsheng_insure.results.metrics import GROUPINGS
+from minsheng_insure.results.registry import METRICS
 from minsheng_insure.scenario.loading import scenario_to_toml
 
 from factories import small_scenario
@@ -50,10 +52,24 @@ def test_every_label_exists_in_both_languages() -> None:
     for key, texts in CATALOGUE.items():
         for lang in LANGS:
             assert texts.get(lang, "").strip(), f"{key} has no {lang} text"
-    needed = [*METRIC_DESCRIPTIONS, *GROUPINGS, "whole_run", *(f"asset_{a}" for a in (
+    needed = [*GROUPINGS, "whole_run", *(f"asset_{a}" for a in (
         "household_goods", "housing", "farm_machinery", "large_livestock", "grain", "trees", "vehicles", "none"))]
-    needed += [f"claims_denied_{r}" for r in DENIAL_REASONS[1:]]
     assert [k for k in needed if k not in CATALOGUE] == []
+    for name, metric in METRICS.items():
+        assert metric.en.strip() and metric.zh.strip() and metric.description.strip(), name
+        assert metric.unit_key in CATALOGUE, name
+
+
+def test_one_registry_decides_how_each_metric_is_shown() -> None:
+    for name, metric in METRICS.items():
+        share = metric.kind == "share"
+        assert fmt(0.5, name).endswith("%") == share, name
+        assert (number_format(name, "en") == "0.0%") == share, name
+        assert (metric_unit(name, "en") == "share") == share, name
+        assert metric_label(name, "zh") == metric.zh
+    assert metric_unit("payout_yuan", "zh") == "万元" and fmt(25_000, "payout_yuan", "zh") == "2.50"
+    assert metric_unit("samaritan_injuries", "zh") == "人"
+    assert fmt(0.5, "a_sweep_output") == "0.50"  # a name the registry lacks is a count
 
 
 def test_comparison_workbook_reads_back(files) -> None:

@@ -12,7 +12,8 @@ from minsheng_insure import EVENT_COLUMNS, compare, simulate
 from minsheng_insure.engine.streams import STAGES, stage_rng
 from minsheng_insure.report.docs import event_log_markdown
 from minsheng_insure.results.events import check_event_log
-from minsheng_insure.results.metrics import GROUPINGS, METRIC_DESCRIPTIONS, SAMARITAN
+from minsheng_insure.results.metrics import GROUPINGS, SAMARITAN
+from minsheng_insure.results.registry import METRICS
 
 from factories import small_scenario
 
@@ -60,7 +61,7 @@ def test_metrics_are_sums_of_the_event_log(result) -> None:
     assert row["reported"] == first["reported"].sum()
     assert row["clearance_rate"] == pytest.approx(first["cleared"].sum() / first["registered"].sum())
     assert row["payout_yuan"] == pytest.approx(first["paid_yuan"].sum())
-    assert set(METRIC_DESCRIPTIONS) - set(SAMARITAN) == set(m.columns) - {"replication"}
+    assert set(METRICS) - set(SAMARITAN) == set(m.columns) - {"replication"}
 
 
 @pytest.mark.parametrize("by", [*GROUPINGS, ["year", "crime_type"]])

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from minsheng_insure import ScenarioError
-from minsheng_insure.experiments.sensitivity import sensitivity, tornado
+from minsheng_insure.experiments.sensitivity import sensitivity
 from minsheng_insure.experiments.sweep import (
     DaskExecutor,
     LocalExecutor,
@@ -25,6 +25,7 @@ from minsheng_insure.experiments.sweep import (
     sample_points,
     sweep,
 )
+from minsheng_insure.report.plots import tornado
 from minsheng_insure.scenario.loading import scenario_to_toml
 
 from factories import small_scenario

@@ -4,15 +4,50 @@
 >>> comparison = compare(load_scenario("scenarios/baseline.toml"),
 ...                      load_scenario("scenarios/shenqiu_2016.toml"), replications=20, seed=1)
 >>> comparison.table()  # doctest: +SKIP
+
+The names below are imported on first use, so ``import minsheng_insure`` and ``minsheng --help``
+do not pay for pandas, scipy and pydantic before they are needed.
 """
 
-from minsheng_insure.api import compare, simulate
-from minsheng_insure.model.codebook import EVENT_COLUMNS
-from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.result import SimulationResult
-from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+_EXPORTS = {
+    "EVENT_COLUMNS": "minsheng_insure.model.codebook",
+    "Comparison": "minsheng_insure.results.comparison",
+    "Scenario": "minsheng_insure.scenario.schema",
+    "ScenarioError": "minsheng_insure.scenario.errors",
+    "SimulationResult": "minsheng_insure.results.result",
+    "compare": "minsheng_insure.api",
+    "load_scenario": "minsheng_insure.scenario.loading",
+    "simulate": "minsheng_insure.api",
+}
+"""Each public name and the module that defines it."""
+
 __all__ = ["EVENT_COLUMNS", "Comparison", "Scenario", "ScenarioError", "SimulationResult", "__version__",
            "compare", "load_scenario", "simulate"]
+
+if TYPE_CHECKING:
+    from minsheng_insure.api import compare, simulate
+    from minsheng_insure.model.codebook import EVENT_COLUMNS
+    from minsheng_insure.results.comparison import Comparison
+    from minsheng_insure.results.result import SimulationResult
+    from minsheng_insure.scenario.errors import ScenarioError
+    from minsheng_insure.scenario.loading import load_scenario
+    from minsheng_insure.scenario.schema import Scenario
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # later look-ups find it directly
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

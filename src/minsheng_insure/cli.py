@@ -10,26 +10,27 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+# Only light modules here: each command imports what it needs (pandas, the simulator, openpyxl,
+# matplotlib, SALib, dask) when it runs, so --help and validate start quickly.
 from minsheng_insure import __version__
-from minsheng_insure.api import compare as compare_scenarios
-from minsheng_insure.api import simulate
-from minsheng_insure.report.bundle import FORMATS, build_report, write_comparison, write_run
-from minsheng_insure.report.docs import scenario_schema
+from minsheng_insure.extras import MissingExtra
 from minsheng_insure.report.labels import LANGS, Lang, label
 from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
-from minsheng_insure.report.tables import fmt, fmt_pct, group_keys, headline_display
-from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.result import SimulationResult
-from minsheng_insure.scenario import Scenario, ScenarioError, load_scenario
-from minsheng_insure.scenario.loading import parse_override
+from minsheng_insure.scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from minsheng_insure.results.comparison import Comparison
+    from minsheng_insure.results.result import SimulationResult
+    from minsheng_insure.scenario.schema import Scenario
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -74,6 +75,9 @@ def main() -> None:
         for line in str(e).splitlines():
             err_console.print(f"error: {line}", highlight=False, markup=False)
         sys.exit(EXIT_BAD_INPUT)
+    except MissingExtra as e:  # its message already says what to install
+        err_console.print(f"error: {e}", highlight=False, markup=False)
+        sys.exit(EXIT_FAILED)
     except Exception as e:  # one clear line; the traceback only when asked for
         if _debug:
             raise
@@ -83,6 +87,8 @@ def main() -> None:
 
 
 def _load(path: Path, sets: list[str] | None) -> Scenario:
+    from minsheng_insure.scenario.loading import load_scenario, parse_override
+
     scenario = load_scenario(path)
     if sets:
         scenario = scenario.with_overrides(dict(parse_override(s) for s in sets))
@@ -101,6 +107,8 @@ def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | 
 
 
 def _formats(text: str) -> set[str]:
+    from minsheng_insure.report.bundle import FORMATS
+
     chosen = {f.strip() for f in text.split(",") if f.strip()}
     unknown = chosen - set(FORMATS)
     if unknown or not chosen:
@@ -119,6 +127,8 @@ def _print_table(frame: pd.DataFrame, title: str, text_columns: int) -> None:
 
 
 def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None:
+    from minsheng_insure.report.tables import group_keys, headline_display
+
     table = result.summary(by)
     _print_table(headline_display(table, lang),
                  label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
@@ -126,6 +136,8 @@ def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None
 
 
 def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> None:
+    from minsheng_insure.report.tables import group_keys, headline_display
+
     table = comparison.table(by)
     b, s = comparison.baseline, comparison.scenario
     _print_table(headline_display(table, lang),
@@ -148,6 +160,9 @@ def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Ou
         workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False,
         formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
     """Simulate one scenario; print its headline metrics; write tables, plots and a report to --out."""
+    from minsheng_insure.api import simulate
+    from minsheng_insure.report.bundle import write_run
+
     chosen, language = _formats(formats), _lang(lang)
     s = _load(scenario, sets)
     if out is not None:
@@ -167,8 +182,11 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
             quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
     """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
+    from minsheng_insure.api import compare as compare_scenarios
+    from minsheng_insure.report.bundle import write_comparison
+
     chosen, language = _formats(formats), _lang(lang)
-    b, s = load_scenario(baseline), _load(scenario, sets)
+    b, s = _load(baseline, None), _load(scenario, sets)
     if out is not None:
         check_output(out, force)
     with _progress(quiet, f"{b.name} / {s.name}") as progress:
@@ -196,6 +214,8 @@ def _finish(out: Path, failure: Exception | None, lang: Lang) -> None:
 @app.command()
 def report(folder: Path, lang: Language = "en") -> None:
     """Rebuild the plots and report.html of an output folder from its saved results, without re-running."""
+    from minsheng_insure.report.bundle import build_report
+
     language = _lang(lang)
     if not folder.is_dir():
         raise BadInput(f"{folder}: not a folder. Fix: give a folder written by minsheng run or compare --out")
@@ -210,6 +230,7 @@ def report(folder: Path, lang: Language = "en") -> None:
 def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
         help="Also require a [provenance] source for every parameter; list those without one.")] = False) -> None:
     """Check scenario files; print every problem with file, key and fix."""
+    from minsheng_insure.scenario.loading import load_scenario
     from minsheng_insure.scenario.provenance import missing_provenance
 
     failed = False
@@ -240,8 +261,9 @@ def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, w
     """Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared cases +52.1%."""
     from minsheng_insure.experiments.calibration import calibrate as fit
     from minsheng_insure.experiments.calibration import write_calibration
+    from minsheng_insure.report.tables import fmt, fmt_pct
 
-    s = load_scenario(scenario)
+    s = _load(scenario, None)
     result = fit(s, replications=replications, seed=seed, workers=workers,
                  progress=None if quiet else lambda line: err_console.print(line, highlight=False))
     t = Table(title=f"{s.name}: {result.year} Q{result.quarter} against the year before, {replications} "
@@ -290,9 +312,11 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
 @app.command()
 def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol") -> None:
     """Sensitivity indices with 95% CIs from a finished sweep folder; writes sensitivity.csv and plots."""
+    import pandas as pd
+
     from minsheng_insure.experiments.sensitivity import sensitivity as analyse
-    from minsheng_insure.experiments.sensitivity import tornado
     from minsheng_insure.experiments.sweep import read_sweep, sweep_spec_of
+    from minsheng_insure.report.plots import tornado
 
     if not (folder / "sweep.json").exists():
         raise BadInput(f"{folder}: no sweep.json. Fix: give a folder written by minsheng sweep --out")
@@ -320,6 +344,8 @@ def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    from minsheng_insure.report.docs import scenario_schema
+
     print(scenario_schema(), end="")
 
 

@@ -1,1 +1,3 @@
 """Experiments over many runs: calibration, parameter sweeps, sensitivity analysis."""
+
+__all__ = ["calibration", "sensitivity", "sweep"]

@@ -7,13 +7,12 @@ Indices come with SALib's 95% bootstrap confidence half-widths, turned into inte
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from minsheng_insure.experiments.sweep import SweepSpec, salib_problem
+from minsheng_insure.extras import require
 
 Method = Literal["sobol", "morris"]
 
@@ -21,6 +20,7 @@ Method = Literal["sobol", "morris"]
 def sensitivity(table: pd.DataFrame, spec: SweepSpec, method: Method = "sobol",
                 metrics: list[str] | None = None) -> pd.DataFrame:
     """Indices per metric and parameter, with 95% confidence intervals, from a sweep's tidy table."""
+    require("SALib", "sweep", "sensitivity analysis")
     from SALib.analyze import morris, sobol
 
     if spec.sampler != method:
@@ -53,23 +53,3 @@ def sensitivity(table: pd.DataFrame, spec: SweepSpec, method: Method = "sobol",
 
 def _interval(name: str, value: float, half: float) -> dict[str, float]:
     return {name: float(value), f"{name}_ci_low": float(value - half), f"{name}_ci_high": float(value + half)}
-
-
-def tornado(indices: pd.DataFrame, metric: str, path: Path) -> Path:
-    """A horizontal bar plot of the indices of one metric, largest at the top (PNG and SVG)."""
-    from minsheng_insure.report.plots import plt, save
-
-    rows = indices[indices["metric"] == metric]
-    main = "ST" if "ST" in rows else "mu_star"
-    rows = rows.sort_values(main)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
-    y = np.arange(len(rows))
-    ax.barh(y, rows[main], xerr=[rows[main] - rows[f"{main}_ci_low"], rows[f"{main}_ci_high"] - rows[main]],
-            capsize=3, label=main, alpha=0.8)
-    if main == "ST":
-        ax.scatter(rows["S1"], y, color="black", zorder=3, label="S1")
-    ax.set_yticks(y, rows["parameter"])
-    ax.set(title=f"{metric}: {'Sobol indices' if main == 'ST' else 'Morris mu*'} (95% CI)")
-    ax.legend()
-    fig.tight_layout()
-    return save(fig, path.parent, path.stem)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from minsheng_insure.extras import require
 from minsheng_insure.scenario.errors import Problem, ScenarioError
 
 Sampler = Literal["grid", "random", "lhs", "sobol", "morris"]
@@ -124,6 +125,7 @@ def sample_points(spec: SweepSpec) -> pd.DataFrame:
                                    if p.values is not None else rng.uniform(p.low, p.high, spec.samples))
                                for n, p in spec.parameters.items()})
     else:
+        require("SALib", "sweep", f"the {spec.sampler} sampler")
         from SALib.sample import latin, morris, sobol
 
         problem = salib_problem(spec)
@@ -244,10 +246,11 @@ class DaskExecutor:
     """A Dask distributed cluster: ``address`` of a running scheduler, or ``"local"`` for a LocalCluster."""
 
     def __init__(self, address: str = "local", workers: int | None = None) -> None:
+        require("distributed", "dask", "a Dask cluster")  # here, so a sweep fails before any work
         self.address, self.workers = address, workers
 
     def map(self, fn: Callable, tasks: list[tuple]) -> Iterator[pd.DataFrame]:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster, as_completed
 
         cluster = None
         if self.address == "local":

@@ -1,1 +1,3 @@
-"""Presenting results: headline tables and output folders."""
+"""Presenting results: headline tables, the workbook, plots, the HTML report, labels and output folders."""
+
+__all__ = ["bundle", "docs", "excel", "html", "labels", "output", "plots", "tables"]

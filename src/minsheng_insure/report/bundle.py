@@ -22,10 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from minsheng_insure import __version__
-from minsheng_insure.report.excel import write_workbook
 from minsheng_insure.report.html import render
 from minsheng_insure.report.labels import Lang
-from minsheng_insure.report.plots import draw_all
 from minsheng_insure.report.tables import comparison_table, summary_table
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.io import load_result, save_result
@@ -60,6 +58,8 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
     """
     summary = _write_side(folder, result, formats)
     if "xlsx" in formats:
+        from minsheng_insure.report.excel import write_workbook  # openpyxl: only when a workbook is asked for
+
         write_workbook(folder / "summary.xlsx", lang, result.scenario, {"": summary})
     _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
     return _report(folder, lang, result)
@@ -73,6 +73,8 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
     table = comparison_table(comparison)
     _write_table(table, folder / "comparison", formats)
     if "xlsx" in formats:
+        from minsheng_insure.report.excel import write_workbook  # openpyxl: only when a workbook is asked for
+
         write_workbook(folder / "comparison.xlsx", lang, comparison.scenario.scenario,
                        {comparison.scenario.scenario.name: summaries["scenario"],
                         comparison.baseline.scenario.name: summaries["baseline"]},
@@ -103,6 +105,8 @@ def build_report(folder: Path, lang: Lang, result: SimulationResult | None = Non
     Both are written beside their final names first and swapped in at the end, so a failure leaves
     the previous report whole.
     """
+    from minsheng_insure.report.plots import draw_all  # matplotlib: only when plots are drawn
+
     if result is None:
         result, comparison = load_saved(folder)
     staging = Path(tempfile.mkdtemp(prefix=".plots-", dir=folder))

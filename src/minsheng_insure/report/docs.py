@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from minsheng_insure.model.codebook import EVENT_COLUMNS, FUNDS_COLUMNS, SAMARITAN_COLUMNS
-from minsheng_insure.results.metrics import METRIC_DESCRIPTIONS
+from minsheng_insure.results.registry import METRICS
 from minsheng_insure.scenario.loading import load_scenario
 from minsheng_insure.scenario.provenance import parameters
 from minsheng_insure.scenario.schema import Scenario
@@ -62,7 +62,7 @@ def event_log_markdown() -> str:
         "count `n` of each metric; a rate with nothing to divide by in a replication (no registered case) is",
         "left out of its `n`.", "",
         "| metric | meaning |", header_rule("| metric | meaning |"),
-        *(f"| `{k}` | {d} |" for k, d in METRIC_DESCRIPTIONS.items()), "",
+        *(f"| `{k}` | {m.description} |" for k, m in METRICS.items()), "",
         "## Comparisons", "",
         "`compare(baseline, scenario, replications=R, seed=S).table(by=...)` runs both with the same seed, so",
         "replication r of each draws the same random numbers stage by stage (common random numbers). Per",

@@ -17,18 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng_insure.report.labels import Lang, label, metric_label, metric_unit, money_scale
 from minsheng_insure.report.tables import KEY_COLUMNS, localise
+from minsheng_insure.results.registry import kind
 from minsheng_insure.scenario.provenance import parameters
 from minsheng_insure.scenario.schema import Scenario
 
 
 def number_format(metric: str, lang: Lang) -> str:
-    if metric.endswith(("_rate", "_share", "_per_incident", "_ratio")) or metric == "budget_exhausted":
-        return "0.0%"
-    if metric.endswith("_yuan"):
-        return "#,##0.00" if lang == "zh" else "#,##0"
-    if metric.endswith("_day"):
-        return "0"
-    return "#,##0.0"
+    """Excel's number format for a metric's values (a count's mean has a decimal; 万元 keep two)."""
+    return {"share": "0.0%", "money": "#,##0.00" if lang == "zh" else "#,##0", "day": "0",
+            "count": "#,##0.0"}[kind(metric)]
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -59,7 +56,6 @@ def _wide_summary(ws: Worksheet, table: pd.DataFrame, lang: Lang) -> None:
     keys = [k for k in KEY_COLUMNS if k in table and table[k].notna().any()]
     metrics = list(dict.fromkeys(table["metric"]))
     groups = table[keys].drop_duplicates().reset_index(drop=True) if keys else pd.DataFrame(index=[0])
-    indexed = table.set_index([*keys, "metric"]) if keys else table.set_index("metric")
     header = [label(k, lang) for k in keys]
     formats: list[str | None] = [None] * len(keys)
     for m in metrics:
@@ -68,21 +64,19 @@ def _wide_summary(ws: Worksheet, table: pd.DataFrame, lang: Lang) -> None:
         formats += [number_format(m, lang)] * 3
     header.append(label("n", lang))
     formats.append("0")
-    rows = []
-    for g in groups.itertuples(index=False):
-        key = tuple(g)
-        row: list[object] = list(key)
-        n = 0
-        for m in metrics:
-            at = (*key, m) if keys else m
-            if at in indexed.index:
-                r = indexed.loc[at]
-                scale = money_scale(m, lang)
-                row += [r["mean"] / scale, r["ci_low"] / scale, r["ci_high"] / scale]
-                n = max(n, int(r["n"]))
-            else:
-                row += [None, None, None]
-        rows.append([*row, n])
+    # One row per group: mean and CI of each metric in the header's order (in its unit), then the
+    # largest replication count; a metric a group lacks stays empty.
+    stats = ["mean", "ci_low", "ci_high"]
+    scale = table["metric"].map(lambda m: money_scale(m, lang))
+    index = keys or ["_whole_run"]
+    shown = table.assign(**{c: table[c] / scale for c in stats}, _whole_run=0).set_index([*index, "metric"])
+    wide = shown[[*stats, "n"]].unstack("metric")
+    if keys:
+        wide = wide.reindex(pd.MultiIndex.from_frame(groups) if len(keys) > 1 else pd.Index(groups[keys[0]]))
+    cells = wide[stats].swaplevel(axis=1).reindex(columns=pd.MultiIndex.from_product([metrics, stats]))
+    n = wide["n"].max(axis=1).fillna(0).astype(int)
+    rows = [[*key, *values, count] for key, values, count in zip(
+        groups.itertuples(index=False), cells.to_numpy().tolist(), n.tolist(), strict=True)]
     _write(ws, header, rows, formats, len(keys))
 
 

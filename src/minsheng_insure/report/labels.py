@@ -1,52 +1,20 @@
 """Every label, column header and message of the outputs, in English and Chinese, from one catalogue.
 
 ``label(key, lang)`` looks a key up; a test fails if any key lacks either language. Crime types
-take their Chinese name from the scenario (``label_zh``); asset classes and metrics from here.
+take their Chinese name from the scenario (``label_zh``); asset classes from here; metrics, with
+their units and kinds, from ``results.registry``.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from minsheng_insure.results.registry import METRICS, kind
+
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
 CATALOGUE: dict[str, dict[str, str]] = {
-    # metrics
-    "incidents": {"en": "Incidents", "zh": "发案数"},
-    "false_reports": {"en": "False reports", "zh": "虚假报案数"},
-    "reported": {"en": "Reported", "zh": "报案数"},
-    "registered": {"en": "Registered", "zh": "立案数"},
-    "cleared": {"en": "Cleared", "zh": "破案数"},
-    "caught_in_act": {"en": "Caught in the act", "zh": "现场抓获数"},
-    "went_cold": {"en": "Gone cold", "zh": "线索中断案件数"},
-    "claims_filed": {"en": "Claims filed", "zh": "理赔申请数"},
-    "claims_paid": {"en": "Claims paid", "zh": "赔付件数"},
-    "claims_denied": {"en": "Claims denied", "zh": "拒赔件数"},
-    "claims_denied_late_report": {"en": "Denied: late report", "zh": "拒赔：报案超时"},
-    "claims_denied_not_registered": {"en": "Denied: not registered", "zh": "拒赔：未立案"},
-    "claims_denied_below_deductible": {"en": "Denied: below deductible", "zh": "拒赔：低于免赔额"},
-    "claims_denied_fraud_detected": {"en": "Denied: fraud detected", "zh": "拒赔：查出欺诈"},
-    "claims_denied_household_limit": {"en": "Denied: household limit", "zh": "拒赔：超出户限额"},
-    "claims_denied_budget_exhausted": {"en": "Denied: budget exhausted", "zh": "拒赔：资金用尽"},
-    "fraud_claims": {"en": "Fraudulent claims", "zh": "欺诈理赔数"},
-    "fraud_claims_paid": {"en": "Fraudulent claims paid", "zh": "欺诈理赔获赔数"},
-    "loss_yuan": {"en": "Losses", "zh": "损失金额"},
-    "payout_yuan": {"en": "Payout", "zh": "赔付金额"},
-    "fraud_paid_yuan": {"en": "Paid on fraud", "zh": "欺诈赔付金额"},
-    "recovered_yuan": {"en": "Recovered property", "zh": "追赃挽损金额"},
-    "subrogated_yuan": {"en": "Subrogated", "zh": "代位追偿金额"},
-    "uncompensated_loss_yuan": {"en": "Uncompensated loss", "zh": "未获补偿损失"},
-    "reporting_rate": {"en": "Reporting rate", "zh": "报案率"},
-    "clearance_rate": {"en": "Clearance rate", "zh": "破案率"},
-    "cleared_per_incident": {"en": "Cleared per incident", "zh": "破案数/发案数"},
-    "budget_used_share": {"en": "Budget used", "zh": "资金使用率"},
-    "budget_exhausted": {"en": "Budget exhausted", "zh": "资金用尽概率"},
-    "budget_exhausted_day": {"en": "Day budget ran out", "zh": "资金用尽日"},
-    "loss_ratio": {"en": "Loss ratio", "zh": "赔付率"},
-    "samaritan_injuries": {"en": "Good samaritans injured", "zh": "见义勇为受伤人数"},
-    "samaritan_paid_yuan": {"en": "Good-samaritan payout", "zh": "见义勇为赔付金额"},
-    "samaritan_budget_used_share": {"en": "Good-samaritan budget used", "zh": "见义勇为资金使用率"},
     # column headers
     "grouping": {"en": "Grouping", "zh": "分组"},
     "metric": {"en": "Metric", "zh": "指标"},
@@ -157,8 +125,8 @@ def label(key: str, lang: Lang = "en", **values: object) -> str:
 
 
 def metric_label(metric: str, lang: Lang = "en") -> str:
-    """A metric's name, falling back to the code name for a metric the catalogue lacks."""
-    return CATALOGUE[metric][lang] if metric in CATALOGUE else metric
+    """A metric's name, falling back to the code name for a metric the registry lacks."""
+    return getattr(METRICS[metric], lang) if metric in METRICS else metric
 
 
 def asset_label(asset: str, lang: Lang = "en") -> str:
@@ -167,18 +135,12 @@ def asset_label(asset: str, lang: Lang = "en") -> str:
 
 
 def metric_unit(metric: str, lang: Lang = "en") -> str:
-    """The unit a metric is shown in: money in yuan (万元 in Chinese), rates as shares, days, counts."""
-    if metric.endswith("_yuan"):
-        return label("unit_wan_yuan" if lang == "zh" else "unit_yuan", lang)
-    if metric.endswith(("_rate", "_share", "_per_incident", "_ratio")) or metric == "budget_exhausted":
-        return label("unit_share", lang)
-    if metric.endswith("_day"):
-        return label("unit_day", lang)
-    if metric == "samaritan_injuries":
-        return label("unit_people", lang)
-    return label("unit_count", lang)
+    """The unit a metric is shown in: money in yuan (万元 in Chinese), shares, days, counts, people."""
+    if kind(metric) == "money" and lang == "zh":
+        return label("unit_wan_yuan", lang)
+    return label(METRICS[metric].unit_key if metric in METRICS else "unit_count", lang)
 
 
 def money_scale(metric: str, lang: Lang) -> float:
     """Divide a metric's values by this to show them in its unit (万元 is 10,000 yuan)."""
-    return 1e4 if lang == "zh" and metric.endswith("_yuan") else 1.0
+    return 1e4 if lang == "zh" and kind(metric) == "money" else 1.0

@@ -1,5 +1,6 @@
 """Plots (matplotlib, PNG and SVG): cases by month, rates by quarter, payouts against the budget,
-payouts by asset class, and for comparisons a forest plot of % changes.
+payouts by asset class, for comparisons a forest plot of % changes, and for sweeps a tornado plot
+of sensitivity indices.
 
 Chinese labels need a CJK font; when none is installed the plots fall back to English with a
 warning (Debian: ``apt-get install fonts-wqy-zenhei`` or ``fonts-noto-cjk``).
@@ -96,12 +97,17 @@ def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
     budget = result.summary("policy_year")
     scale = money_scale("payout_yuan", lang)
     fig, ax = plt.subplots(figsize=(10, 4.5))
+    # What each policy year's fund could pay, as the claims desks recorded it (mean over replications:
+    # a re-priced premium differs between them).
+    funds = result.funds[result.funds["fund"] == "property"].groupby("policy_year")[["start_day", "end_day",
+                                                                                    "fund_yuan"]].mean()
     for year, rows in curve.groupby("policy_year"):
         ax.plot(rows["day"], rows["mean"] / scale, label=f"{label('policy_year', lang)} {year}")
         ax.fill_between(rows["day"], rows["ci_low"] / scale, rows["ci_high"] / scale, alpha=0.25)
-        end = result.scenario.insurance.policy_year_end(int(year))
-        fund = result.scenario.insurance.fund_yuan(int(year)) / scale
-        ax.hlines(fund, end - 365, end, colors="grey", linestyles=":",
+        if year not in funds.index:
+            continue
+        start, end, fund = funds.loc[year]
+        ax.hlines(fund / scale, start, end, colors="grey", linestyles=":",
                   label=label("legend_budget", lang) if year == curve["policy_year"].min() else None)
         exhausted = budget[(budget["policy_year"] == year) & (budget["metric"] == "budget_exhausted_day")]
         if len(exhausted):
@@ -141,6 +147,24 @@ def forest(comparison: Comparison, lang: Lang) -> Figure:
     ax.set(title=label("plot_forest", lang), xlabel=label("axis_change", lang))
     fig.tight_layout()
     return fig
+
+
+def tornado(indices: pd.DataFrame, metric: str, path: Path) -> Path:
+    """A sweep's sensitivity indices of one metric as horizontal bars, largest at the top (PNG and SVG)."""
+    rows = indices[indices["metric"] == metric]
+    main = "ST" if "ST" in rows else "mu_star"
+    rows = rows.sort_values(main)
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
+    y = np.arange(len(rows))
+    ax.barh(y, rows[main], xerr=[rows[main] - rows[f"{main}_ci_low"], rows[f"{main}_ci_high"] - rows[main]],
+            capsize=3, label=main, alpha=0.8)
+    if main == "ST":
+        ax.scatter(rows["S1"], y, color="black", zorder=3, label="S1")
+    ax.set_yticks(y, rows["parameter"])
+    ax.set(title=f"{metric}: {'Sobol indices' if main == 'ST' else 'Morris mu*'} (95% CI)")
+    ax.legend()
+    fig.tight_layout()
+    return save(fig, path.parent, path.stem)
 
 
 def save(fig: Figure, folder: Path, name: str) -> Path:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.registry import kind
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
@@ -118,7 +119,7 @@ def fmt(value: float, metric: str = "", lang: Lang = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "-"
     value = value / money_scale(metric, lang)
-    if metric.endswith(("_rate", "_share", "_per_incident", "_ratio")) or metric == "budget_exhausted":
+    if kind(metric) == "share":
         return f"{value:.1%}"
     if abs(value) >= 100:
         return f"{value:,.0f}"

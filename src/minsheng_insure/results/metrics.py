@@ -1,4 +1,4 @@
-"""Metrics per replication, computed from the event log alone.
+"""Metrics per replication, computed from the event log alone (what each means: ``results.registry``).
 
 Counts and money are sums over incidents; rates are ratios of those sums. Budget figures belong
 to policy years, so they appear only when results are not split by anything else than the
@@ -33,43 +33,6 @@ RATES = {
 BUDGET = ["premium_yuan", "incurred_yuan", "budget_used_share", "budget_exhausted", "budget_exhausted_day",
           "loss_ratio", "valid_claims_paid_share", "scheme_result_yuan", "partial_policy_year"]
 SAMARITAN = ["samaritan_injuries", "samaritan_paid_yuan", "samaritan_budget_used_share"]
-
-METRIC_DESCRIPTIONS: dict[str, str] = {
-    "incidents": "Incidents (发案), including those never reported; staged reports are not incidents.",
-    "false_reports": "Staged reports (fraud) made to the police.",
-    "reported": "Reports to the police (报案), staged ones included.",
-    "registered": "Reported cases registered (立案).",
-    "cleared": "Registered cases cleared (破案).",
-    "caught_in_act": "Offenders caught in the act on camera (cleared at once).",
-    "went_cold": "Registered cases dropped when their evidence went cold.",
-    "claims_filed": "Claims filed (理赔): insured, aware and reported.",
-    "claims_paid": "Claims paid something.",
-    "claims_denied": "Claims filed and paid nothing.",
-    **{f"claims_denied_{r}": f"Claims paid nothing because: {r.replace('_', ' ')}." for r in DENIAL_REASONS[1:]},
-    "fraud_claims": "Fraudulent claims filed (staged or inflated).",
-    "fraud_claims_paid": "Fraudulent claims verification let through and the fund paid.",
-    "loss_yuan": "Losses, yuan.",
-    "payout_yuan": "Paid by the scheme (赔付), yuan.",
-    "fraud_paid_yuan": "Paid on fraudulent claims, yuan.",
-    "recovered_yuan": "Stolen property returned (追赃), yuan.",
-    "subrogated_yuan": "Recovered property returned to the fund or insurer after a paid claim, yuan.",
-    "uncompensated_loss_yuan": "Loss neither recovered (net of subrogation) nor paid, yuan.",
-    "reporting_rate": "Reported / incidents (报案率; the simulator knows the dark figure).",
-    "clearance_rate": "Cleared / registered (破案率).",
-    "cleared_per_incident": "Cleared / incidents.",
-    "premium_yuan": "What the county paid: the fund's budget, or the insurer's premium, yuan.",
-    "incurred_yuan": "What the valid claims were owed (incurred claims), yuan.",
-    "budget_used_share": "Payout / what the fund can pay (budget, or the insurer's aggregate cap).",
-    "budget_exhausted": "1 if the fund ran out in the period, else 0 (its mean is a probability).",
-    "budget_exhausted_day": "Day approved claims first reached the fund (NaN if never).",
-    "loss_ratio": "Incurred claims / premium (above 1: the cover promises more than the budget pays).",
-    "valid_claims_paid_share": "Share of valid claims (past screening and the household limit) paid something.",
-    "scheme_result_yuan": "Insurer: premium less expense loading less paid; county-run fund: budget less paid, yuan.",
-    "partial_policy_year": "1 if a policy year lies partly outside the run (its figures cover part of it), else 0.",
-    "samaritan_injuries": "Good samaritans injured (见义勇为).",
-    "samaritan_paid_yuan": "Paid from the good-samaritan fund, yuan.",
-    "samaritan_budget_used_share": "Good-samaritan payout / its budget.",
-}
 
 
 def normalise_by(by: str | list[str] | None) -> list[str]:

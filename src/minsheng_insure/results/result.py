@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from minsheng_insure.results.comparison import paired_changes
 from minsheng_insure.results.metrics import compute_metrics, normalise_by
-from minsheng_insure.results.stats import mean_ci
+from minsheng_insure.results.stats import mean_ci, paired_changes
 from minsheng_insure.scenario.schema import Scenario
 
 
@@ -28,18 +27,33 @@ class SimulationResult:
     """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
     funds: pd.DataFrame
     """One row per fund, policy year and replication; see ``model.codebook.FUNDS_COLUMNS``."""
+    _cache: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Metrics and summaries already computed, by kind and grouping columns: every table, plot and
+    comparison asks for the same few, and each costs a pass over the event log. The event log is
+    not to be changed after the result is made."""
 
     def metrics(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined). ``counted_by="event"`` puts each count in
         the period of its own date (reports by report date...), as counties count; the default puts
         every figure in its incident's period."""
-        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds, counted_by)
+        return self._metrics(normalise_by(by), counted_by).copy()  # a copy: callers may change what they get
 
     def summary(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
-        metrics = self.metrics(by, counted_by).drop(columns="replication")
-        return mean_ci(metrics, normalise_by(by))
+        keys = normalise_by(by)
+        key = ("summary", counted_by, *keys)
+        if key not in self._cache:
+            self._cache[key] = mean_ci(self._metrics(keys, counted_by).drop(columns="replication"), keys)
+        return self._cache[key].copy()
+
+    def _metrics(self, keys: list[str], counted_by: str = "incident") -> pd.DataFrame:
+        """The metrics by the normalised grouping columns ``keys``, computed once; the cached frame itself."""
+        key = ("metrics", counted_by, *keys)
+        if key not in self._cache:
+            self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan, self.funds,
+                                               counted_by)
+        return self._cache[key]
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
         """Cumulative payout within each policy year, mean and 95% CI across replications, every ``step_days``."""

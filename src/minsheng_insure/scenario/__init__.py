@@ -1,7 +1,39 @@
-"""Scenarios: the pydantic schema, TOML loading with ``extends`` and overrides, and errors."""
+"""Scenarios: the pydantic schema, TOML loading with ``extends`` and overrides, and errors.
 
-from minsheng_insure.scenario.errors import Problem, ScenarioError
-from minsheng_insure.scenario.loading import load_scenario
-from minsheng_insure.scenario.schema import Scenario, SimulationParams, parameter_keys
+The names are imported on first use: ``minsheng_insure.scenario.errors`` alone stays light, so the
+command line can name a scenario error without loading the schema.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "Problem": "minsheng_insure.scenario.errors",
+    "Scenario": "minsheng_insure.scenario.schema",
+    "ScenarioError": "minsheng_insure.scenario.errors",
+    "SimulationParams": "minsheng_insure.scenario.schema",
+    "load_scenario": "minsheng_insure.scenario.loading",
+    "parameter_keys": "minsheng_insure.scenario.schema",
+}
+"""Each public name and the module that defines it."""
 
 __all__ = ["Problem", "Scenario", "ScenarioError", "SimulationParams", "load_scenario", "parameter_keys"]
+
+if TYPE_CHECKING:
+    from minsheng_insure.scenario.errors import Problem, ScenarioError
+    from minsheng_insure.scenario.loading import load_scenario
+    from minsheng_insure.scenario.schema import Scenario, SimulationParams, parameter_keys
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # later look-ups find it directly
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
