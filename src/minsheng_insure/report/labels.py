@@ -47,6 +47,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "samaritan_injuries": {"en": "Good samaritans injured", "zh": "见义勇为受伤人数"},
     "samaritan_paid_yuan": {"en": "Good-samaritan payout", "zh": "见义勇为赔付金额"},
     "samaritan_budget_used_share": {"en": "Good-samaritan budget used", "zh": "见义勇为资金使用率"},
+    "officer_cost_yuan": {"en": "Auxiliary officer cost", "zh": "辅警费用"},
+    "investigator_cost_yuan": {"en": "Added investigator cost", "zh": "增派侦查警力费用"},
+    "camera_cost_yuan": {"en": "Camera cost", "zh": "视频监控费用"},
+    "scheme_cost_yuan": {"en": "Scheme's full cost", "zh": "方案总成本"},
     # column headers
     "grouping": {"en": "Grouping", "zh": "分组"},
     "metric": {"en": "Metric", "zh": "指标"},

@@ -12,6 +12,8 @@ import pandas as pd
 
 from minsheng_insure.model.calendar import month_of_year, quarter_of_year, year_index
 from minsheng_insure.model.codebook import DENIAL_REASONS
+from minsheng_insure.model.costs import RESOURCE_COLUMNS
+from minsheng_insure.results.costs import PERIODS, police_costs
 from minsheng_insure.scenario.schema import Scenario
 
 GROUPINGS: dict[str, list[str]] = {
@@ -63,6 +65,10 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "samaritan_injuries": "Good samaritans injured (见义勇为).",
     "samaritan_paid_yuan": "Paid from the good-samaritan fund, yuan.",
     "samaritan_budget_used_share": "Good-samaritan payout / its budget.",
+    "officer_cost_yuan": "Cost of the villages' auxiliary officers (辅警) in the period, yuan.",
+    "investigator_cost_yuan": "Cost of the investigators accountability and campaigns added above the base, yuan.",
+    "camera_cost_yuan": "Cost of the villages' camera coverage (天网工程) in the period, yuan.",
+    "scheme_cost_yuan": "Budget paid into the scheme's funds plus the officer, investigator and camera costs, yuan.",
 }
 
 
@@ -90,11 +96,13 @@ def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str]) -> 
 
 
 def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
-                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
+                    timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per replication (and group), one column per metric.
 
     The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
-    table the claims desks recorded; they exist only over the whole run or by policy year.
+    table the claims desks recorded; they exist only over the whole run or by policy year. The
+    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
     """
     keys = normalise_by(by)
     ev = _with_periods(events, scenario, keys)
@@ -138,6 +146,8 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         sums = sums.join(_property_funds(funds, replications, by_policy_year=bool(keys)))
         if samaritan is not None and scenario.samaritan.active:
             sums = sums.join(_samaritan(samaritan, funds, replications, by_policy_year=bool(keys)))
+    if timeline is not None and set(RESOURCE_COLUMNS) <= set(timeline.columns) and set(keys) <= PERIODS:
+        sums = sums.join(police_costs(timeline, funds, scenario, keys))
     return sums.reset_index()
 
 

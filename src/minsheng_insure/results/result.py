@@ -32,7 +32,7 @@ class SimulationResult:
     def metrics(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined)."""
-        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds)
+        return compute_metrics(self.events, self.scenario, by, self.samaritan, self.funds, self.timeline)
 
     def summary(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Mean and 95% confidence interval of every metric across replications, in long form."""
