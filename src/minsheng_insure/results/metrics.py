@@ -65,10 +65,14 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "samaritan_injuries": "Good samaritans injured (见义勇为).",
     "samaritan_paid_yuan": "Paid from the good-samaritan fund, yuan.",
     "samaritan_budget_used_share": "Good-samaritan payout / its budget.",
-    "officer_cost_yuan": "Cost of the villages' auxiliary officers (辅警) in the period, yuan.",
-    "investigator_cost_yuan": "Cost of the investigators accountability and campaigns added above the base, yuan.",
-    "camera_cost_yuan": "Cost of the villages' camera coverage (天网工程) in the period, yuan.",
-    "scheme_cost_yuan": "Budget paid into the scheme's funds plus the officer, investigator and camera costs, yuan.",
+    "officer_cost_yuan": "Villages with an auxiliary officer (辅警) x years x costs.auxiliary_officer_yuan_per_year "
+                         "(from the monthly timeline), yuan.",
+    "investigator_cost_yuan": "Investigator-days accountability and campaigns added above the base / 365 x "
+                              "costs.investigator_yuan_per_year (from the timeline), yuan.",
+    "camera_cost_yuan": "Camera coverage summed over villages (天网工程) x years x costs.camera_yuan_per_village_year "
+                        "(from the timeline), yuan.",
+    "scheme_cost_yuan": "Budget of every fund (funds table) plus officer, investigator and camera costs; whole run "
+                        "and by policy year, yuan.",
 }
 
 

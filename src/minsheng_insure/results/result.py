@@ -25,7 +25,8 @@ class SimulationResult:
     samaritan: pd.DataFrame
     """One row per good-samaritan injury per replication; see ``model.codebook.SAMARITAN_COLUMNS``."""
     timeline: pd.DataFrame
-    """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
+    """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales;
+    and what the month used: its days, officers, camera coverage, added investigator-days (``model.costs``)."""
     funds: pd.DataFrame
     """One row per fund, policy year and replication; see ``model.codebook.FUNDS_COLUMNS``."""
 
