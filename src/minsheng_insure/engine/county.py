@@ -220,16 +220,14 @@ class CountyRun:
         cols["went_cold"] = ~np.isnan(cols["cold_day"])
         finished = _scatter(n, queued, end[in_queue[queued]])
         in_act = cols["caught_in_act"]
-        series_case, series_day = (np.concatenate(part) for part in zip(*self.cleared_in_series, strict=True)) \
-            if self.cleared_in_series else (np.zeros(0, dtype=np.int64), np.zeros(0))
+        series_case = np.concatenate([case for case, _ in self.cleared_in_series] or [np.zeros(0, dtype=np.int64)])
         in_series = np.zeros(n, dtype=bool)
         in_series[series_case] = True
         cleared = (~np.isnan(finished) & cols.pop("clears")) | in_act | in_series
         cols["cleared"] = cleared
-        # A case cleared in a series went cold first, so it has no investigation end of its own.
-        cols["clear_day"] = np.where(in_act, cols["incident_day"],
-                                     np.where(in_series, _scatter(n, in_series, series_day[np.argsort(series_case)]),
-                                              np.where(cleared, finished, np.nan)))
+        cols["clear_day"] = np.where(in_act, cols["incident_day"], np.where(cleared, finished, np.nan))
+        # A case cleared in a series went cold first: it has no investigation end, only its arrest's day.
+        cols["clear_day"][series_case] = np.concatenate([day for _, day in self.cleared_in_series] or [np.zeros(0)])
         cols["cleared_in_series"] = in_series
         cols["recovered_yuan"] = draw_recoveries(self.scenario.recovery, cleared, cols["loss_yuan"],
                                                  self.rng["recovery"])
