@@ -95,5 +95,8 @@ random_overrides = st.fixed_dictionaries({
     "trust.payout_gain": st.floats(0, 0.5),
     "deterrence.elasticity": st.sampled_from([0.0, 0.5]),
     "insurance.subrogation": st.booleans(),
+    "accountability.response": st.sampled_from(["investigators", "gaming", "both"]),
+    "accountability.gaming_share": st.sampled_from([0.5]),
+    "campaigns": st.sampled_from([[], [{"name": "series", "start_day": 0, "end_day": 400, "series_clearances": 2.0}]]),
 })
 """Random overrides of the small scenario: budgets, rules, capacity, horizon and every mechanism's switch."""

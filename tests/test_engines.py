@@ -55,12 +55,13 @@ def test_engines_agree_with_either_queue_order_and_budget_rule(overrides: dict) 
 
 
 @given(overrides=random_overrides, seed=st.integers(0, 2**31 - 1),
-       campaign=st.tuples(st.integers(0, 300), st.integers(1, 200), st.integers(0, 4)))
+       campaign=st.tuples(st.integers(0, 300), st.integers(1, 200), st.integers(0, 4), st.sampled_from([0.0, 3.0])))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_engines_agree_on_random_scenarios(overrides: dict, seed: int, campaign: tuple[int, int, int]) -> None:
-    start, length, extra = campaign
-    scenario = small_scenario(**overrides, campaigns=[
-        {"name": "c", "start_day": start, "end_day": start + length, "extra_investigators": extra}])
+def test_engines_agree_on_random_scenarios(overrides: dict, seed: int, campaign: tuple[int, int, int, float]) -> None:
+    start, length, extra, series = campaign
+    scenario = small_scenario(**{**overrides, "campaigns": [
+        {"name": "c", "start_day": start, "end_day": start + length, "extra_investigators": extra,
+         "series_clearances": series}]})
     fast, reference = both(scenario, seed, 0)
     assert differences(fast, reference) == []
 

@@ -28,7 +28,10 @@ def test_each_stage_is_a_subset_of_the_one_before(overrides: dict, seed: int) ->
     assert not (ev["registered"] & ~ev["reported"]).any()
     assert not (ev["cleared"] & ~ev["registered"]).any()
     assert not (ev["went_cold"] & ~ev["registered"]).any()
-    assert not (ev["went_cold"] & ev["cleared"]).any()
+    # a case that went cold is cleared only with a series, after it went cold
+    assert not (ev["went_cold"] & ev["cleared"] & ~ev["cleared_in_series"]).any()
+    assert (ev["went_cold"] & ev["cleared"])[ev["cleared_in_series"]].all()
+    assert (ev["clear_day"] > ev["cold_day"]).where(ev["cleared_in_series"], True).all()
     m = simulate(small_scenario(**overrides), replications=1, seed=seed).metrics("month")
     assert (m["cleared"] <= m["registered"]).all()
     assert (m["registered"] <= m["reported"]).all()
@@ -37,7 +40,7 @@ def test_each_stage_is_a_subset_of_the_one_before(overrides: dict, seed: int) ->
     for day in ["report_day", "investigation_start_day", "cold_day", "clear_day"]:
         assert (ev[day].dropna() <= horizon).all(), day
     assert (ev["report_day"] >= ev["incident_day"]).where(ev["reported"], True).all()
-    investigated = ev["cleared"] & ~ev["caught_in_act"]
+    investigated = ev["cleared"] & ~ev["caught_in_act"] & ~ev["cleared_in_series"]
     assert (ev["clear_day"] >= ev["investigation_start_day"]).where(investigated, True).all()
     assert (ev["clear_day"] == ev["incident_day"]).where(ev["caught_in_act"], True).all()
 

@@ -54,6 +54,10 @@ class InvestigationQueue(Protocol):
     """Registered cases waiting for investigators (侦查), going cold if not started in time."""
 
     capacity: int
+    end_day: list[float]
+    """Per case id: the day its investigation ends (NaN until it has started)."""
+    cold_day: list[float]
+    """Per case id: the day it went cold (NaN until it is found gone cold)."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:

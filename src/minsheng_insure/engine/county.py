@@ -17,9 +17,10 @@ import numpy as np
 from minsheng_insure.engine.base import Clock, Columns, ReplicationOutput
 from minsheng_insure.engine.streams import county_population, crime_type_rngs, stage_rngs
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_windows
-from minsheng_insure.model.campaigns import campaign_rate_scale
+from minsheng_insure.model.campaigns import campaign_rate_scale, clear_series, series_means
 from minsheng_insure.model.cases import CaseRules, Outcomes
 from minsheng_insure.model.codebook import BELOW_DEDUCTIBLE, FUND_SCHEMES, FUNDS_COLUMNS, STAGED
+from minsheng_insure.model.costs import month_resources
 from minsheng_insure.model.feedback import FeedbackController
 from minsheng_insure.model.incidents import IncidentProcess, Incidents
 from minsheng_insure.model.insurance import FundLedger, claim_amount, policy_year_end, policy_year_of, screen_claims
@@ -64,6 +65,11 @@ class CountyRun:
         self.queued_clears: list[np.ndarray] = []
         self.case_village: list[np.ndarray] = []
         self.case_type: list[np.ndarray] = []
+        # Series (串案): cases gone cold, not yet cleared, as (case id, cold day); and those cleared
+        # with an arrest, as (case id, arrest day).
+        self.series_on = any(c.series_clearances > 0 for c in s.campaigns)
+        self.cold_backlog = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        self.cleared_in_series: list[tuple[np.ndarray, np.ndarray]] = []
         self.batches: list[Columns] = []
         self.injuries: list[Columns] = []
         self.timeline: list[dict[str, float]] = []
@@ -77,6 +83,8 @@ class CountyRun:
             if self.scenario.samaritan.active:
                 self._injuries(start, end)
         self.clock.finish()
+        if self.series_on:
+            self._clear_series(self._arrests(self.queue.take_finished()), self.queue.take_cold())
         self.desk.ledger.settle()
         return ReplicationOutput(events=self._event_columns(), samaritan=self._samaritan_columns(),
                                  timeline={k: np.array([row[k] for row in self.timeline]) for k in self.timeline[0]},
@@ -93,15 +101,45 @@ class CountyRun:
         if now > feedback.last_review:
             queued_case = np.concatenate(self.queued_case)
             village = np.concatenate(self.case_village)
-            cleared = queued_case[finished[np.concatenate(self.queued_clears)[finished]]]
+            arrests = self._arrests(finished)
+            cleared = queued_case[arrests]
+            if self.series_on:
+                cleared = np.concatenate([cleared, self._clear_series(arrests, cold)])
             feedback.close_month(now - feedback.last_review, np.concatenate(self.case_type)[cleared],
                                  village[cleared], village[paid], village[queued_case[cold]], village[refused])
         feedback.review(now)
         self._renew(now, month_end)
         base = s.investigation.investigators + round(feedback.state.extra_investigators)
         changes = sorted({day for c in s.campaigns for day in (c.start_day, c.end_day) if now < day < month_end})
-        self.queue.plan_capacity([(day, base + campaign_investigators(s, day)) for day in [now, *changes]])
-        self.timeline.append(feedback.timeline_row(self.replication, now, self.queue.capacity))
+        plan = [(day, base + campaign_investigators(s, day)) for day in [now, *changes]]
+        self.queue.plan_capacity(plan)
+        self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
+                              **month_resources(self.population, s.investigation.investigators, plan, month_end)})
+
+    def _arrests(self, finished: np.ndarray) -> np.ndarray:
+        """Queue ids of the finished investigations (queue ids) that cleared their case, in id order."""
+        return np.sort(finished[np.concatenate(self.queued_clears)[finished]])
+
+    def _clear_series(self, arrests: np.ndarray, cold: np.ndarray) -> np.ndarray:
+        """Add the cases found cold to the backlog, clear the series each arrest in a campaign window
+        leads to (``model.campaigns``; both as queue ids), and return the case ids so cleared."""
+        s, queue = self.scenario, self.queue
+        queued_case = np.concatenate(self.queued_case)
+        case_type = np.concatenate(self.case_type)
+        township = self.population.village_township[np.concatenate(self.case_village)]
+        group = case_type * s.county.townships + township
+        backlog_case = np.concatenate([self.cold_backlog[0], queued_case[np.sort(cold)]])
+        backlog_day = np.concatenate([self.cold_backlog[1], np.asarray(queue.cold_day)[np.sort(cold)]])
+        arrest_day = np.asarray(queue.end_day)[arrests]
+        arrest_case = queued_case[arrests]
+        chosen, day = clear_series(series_means(s.campaigns, s.crime_type_names, arrest_day, case_type[arrest_case]),
+                                   arrest_day, group[arrest_case], backlog_day, group[backlog_case],
+                                   self.rng["series"])
+        kept = np.ones(backlog_case.size, dtype=bool)
+        kept[chosen] = False
+        self.cold_backlog = (backlog_case[kept], backlog_day[kept])
+        self.cleared_in_series.append((backlog_case[chosen], day))
+        return backlog_case[chosen]
 
     def _renew(self, now: float, month_end: float) -> None:
         """Renew the contract for each policy year that begins this month, from the year before's claims."""
@@ -200,9 +238,15 @@ class CountyRun:
         cols["went_cold"] = ~np.isnan(cols["cold_day"])
         finished = _scatter(n, queued, end[in_queue[queued]])
         in_act = cols["caught_in_act"]
-        cleared = (~np.isnan(finished) & cols.pop("clears")) | in_act
+        series_case = np.concatenate([case for case, _ in self.cleared_in_series] or [np.zeros(0, dtype=np.int64)])
+        in_series = np.zeros(n, dtype=bool)
+        in_series[series_case] = True
+        cleared = (~np.isnan(finished) & cols.pop("clears")) | in_act | in_series
         cols["cleared"] = cleared
         cols["clear_day"] = np.where(in_act, cols["incident_day"], np.where(cleared, finished, np.nan))
+        # A case cleared in a series went cold first: it has no investigation end, only its arrest's day.
+        cols["clear_day"][series_case] = np.concatenate([day for _, day in self.cleared_in_series] or [np.zeros(0)])
+        cols["cleared_in_series"] = in_series
         cols["recovered_yuan"] = draw_recoveries(self.scenario.recovery, cleared, cols["loss_yuan"],
                                                  self.rng["recovery"])
         claims = self.desk.ledger.claim_columns(n)

@@ -20,7 +20,7 @@ import numpy as np
 from minsheng_insure.model.population import Population, PopulationParams, build_population
 
 STAGES = ("population", "incidents", "reporting", "registration", "policing", "recovery", "insurance", "fraud",
-          "samaritan", "in_act")
+          "samaritan", "in_act", "series")
 
 
 def stage_rng(seed: int, replication: int, stage: str) -> np.random.Generator:

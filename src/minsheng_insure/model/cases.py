@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from minsheng_insure.model.accountability import gamed_registration
 from minsheng_insure.model.codebook import INFLATED, NOT_FRAUD, STAGED
 from minsheng_insure.model.distributions import Distribution
 from minsheng_insure.model.feedback import CountyState
@@ -123,14 +124,16 @@ class CaseRules:
         reported |= in_act
         delay = np.where(in_act, 0.0, delay)
         reported &= inc.day + delay < self.horizon_days
+        p_clear = clearance_probability(s.investigation, self.clearance_base[ct], cameras, delay, officer)
         pressure = s.accountability.registration_pressure if state.pressure else 0.0
-        p_register = registration_probability(s.registration, self.registration_base[ct], aware, pressure)
+        p_register = gamed_registration(
+            s.accountability, registration_probability(s.registration, self.registration_base[ct], aware, pressure),
+            p_clear, state.pressure)
         registered = draw_registrations(reported, p_register, rng["registration"]) | (in_act & reported)
 
         effort = _sample_by_type(self.effort, ct, rng["policing"])
         patience = s.investigation.cold_after_days.sample(rng["policing"], n)
-        clears = rng["policing"].random(n) < clearance_probability(
-            s.investigation, self.clearance_base[ct], cameras, delay, officer)
+        clears = rng["policing"].random(n) < p_clear
 
         fraud = np.full(n, NOT_FRAUD, dtype=np.int8)
         claimed = inc.loss_yuan

@@ -50,7 +50,10 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "went_cold": ("bool", "Dropped because no investigator took it before its evidence went cold."),
     "cold_day": ("float64", "Day the case went cold (NaN if it did not)."),
     "cleared": ("bool", "Cleared (破案) within the horizon."),
-    "clear_day": ("float64", "Day the investigation cleared the case (NaN if not)."),
+    "clear_day": ("float64", "Day the investigation cleared the case, or the day of the arrest that cleared it "
+                             "in a series (NaN if not cleared)."),
+    "cleared_in_series": ("bool", "Cleared with a series (串案) in a campaign: it had gone cold (went_cold stays "
+                                  "true) and another case's arrest cleared it."),
     "recovered_yuan": ("float64", "Property value returned to the victim after clearance (追赃), yuan."),
     "policy_year": ("int64", "Policy year of the incident, 0-based from the scheme's first; -1 before it."),
     "claim_filed": ("bool", "Insured, aware and reported: the victim claimed (理赔)."),

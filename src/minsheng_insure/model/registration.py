@@ -2,7 +2,8 @@
 
 Registration is discretionary (不破不立: cases unlikely to be solved go unfiled). A claim that
 needs a registration certificate gives the insured victim a reason to press for one, modelled as
-closing a share of the gap to certain registration.
+closing a share of the gap to certain registration. A target on the clearance rate works the
+other way, on hard cases only (``model.accountability.gamed_registration``).
 """
 
 from __future__ import annotations

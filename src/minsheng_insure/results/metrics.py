@@ -12,6 +12,8 @@ import pandas as pd
 
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_of_year, quarter_of_year, year_index
 from minsheng_insure.model.codebook import DENIAL_REASONS
+from minsheng_insure.model.costs import RESOURCE_COLUMNS
+from minsheng_insure.results.costs import PERIODS, police_costs
 from minsheng_insure.scenario.schema import Scenario
 
 GROUPINGS: dict[str, list[str]] = {
@@ -77,12 +79,13 @@ def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str],
 
 def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
                     samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
-                    counted_by: str = "incident") -> pd.DataFrame:
+                    counted_by: str = "incident", timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per replication (and group), one column per metric.
 
     ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
     The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
-    table the claims desks recorded; they exist only over the whole run or by policy year.
+    table the claims desks recorded; they exist only over the whole run or by policy year. The
+    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
     """
     if counted_by not in COUNTED_BY:
         raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
@@ -140,6 +143,8 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         sums = sums.join(_property_funds(funds, replications, by_policy_year=bool(keys)))
         if samaritan is not None and scenario.samaritan.active:
             sums = sums.join(_samaritan(samaritan, funds, replications, by_policy_year=bool(keys)))
+    if timeline is not None and set(RESOURCE_COLUMNS) <= set(timeline.columns) and set(keys) <= PERIODS:
+        sums = sums.join(police_costs(timeline, funds, scenario, keys))
     return sums.reset_index()
 
 

@@ -101,6 +101,18 @@ METRICS: dict[str, Metric] = {
                                   "Paid from the good-samaritan fund, yuan."),
     "samaritan_budget_used_share": Metric("share", "Good-samaritan budget used", "见义勇为资金使用率",
                                           "Good-samaritan payout / its budget."),
+    "officer_cost_yuan": Metric("money", "Auxiliary officer cost", "辅警费用",
+                                "Villages with an auxiliary officer (辅警) x years x "
+                                "costs.auxiliary_officer_yuan_per_year (from the monthly timeline), yuan."),
+    "investigator_cost_yuan": Metric("money", "Added investigator cost", "增派侦查警力费用",
+                                     "Investigator-days accountability and campaigns added above the base / 365 x "
+                                     "costs.investigator_yuan_per_year (from the timeline), yuan."),
+    "camera_cost_yuan": Metric("money", "Camera cost", "视频监控费用",
+                               "Camera coverage summed over villages (天网工程) x years x "
+                               "costs.camera_yuan_per_village_year (from the timeline), yuan."),
+    "scheme_cost_yuan": Metric("money", "Scheme's full cost", "方案总成本",
+                               "Budget of every fund (funds table) plus officer, investigator and camera costs; whole "
+                               "run and by policy year, yuan."),
 }
 """Every metric of ``result.metrics()``, in the order of the docs."""
 

@@ -24,7 +24,8 @@ class SimulationResult:
     samaritan: pd.DataFrame
     """One row per good-samaritan injury per replication; see ``model.codebook.SAMARITAN_COLUMNS``."""
     timeline: pd.DataFrame
-    """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales."""
+    """The state at the start of each month: investigators, awareness, mean trust, pressure, rate scales;
+    and what the month used: its days, officers, camera coverage, added investigator-days (``model.costs``)."""
     funds: pd.DataFrame
     """One row per fund, policy year and replication; see ``model.codebook.FUNDS_COLUMNS``."""
     _cache: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -52,7 +53,7 @@ class SimulationResult:
         key = ("metrics", counted_by, *keys)
         if key not in self._cache:
             self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan, self.funds,
-                                               counted_by)
+                                               counted_by, self.timeline)
         return self._cache[key]
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:

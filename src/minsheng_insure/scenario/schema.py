@@ -10,6 +10,7 @@ from minsheng_insure.model.accountability import AccountabilityParams
 from minsheng_insure.model.awareness import AwarenessParams
 from minsheng_insure.model.belief import BeliefParams
 from minsheng_insure.model.campaigns import Campaign
+from minsheng_insure.model.costs import CostParams
 from minsheng_insure.model.deterrence import DeterrenceParams
 from minsheng_insure.model.fraud import FraudParams
 from minsheng_insure.model.incidents import CrimeType
@@ -53,6 +54,7 @@ class Scenario(Params):
     campaigns: list[Campaign] = Field(default_factory=list, description="Campaign windows (专项行动).")
     fraud: FraudParams = Field(default_factory=FraudParams)
     samaritan: SamaritanParams = Field(default_factory=SamaritanParams)
+    costs: CostParams = Field(default_factory=CostParams)
     provenance: dict[str, str] = Field(
         default_factory=dict, description="Dotted parameter key -> source, or 'assumption: why'."
     )
