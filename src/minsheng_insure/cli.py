@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,7 @@ from minsheng_insure.api import simulate
 from minsheng_insure.report.bundle import FORMATS, build_report, write_comparison, write_run
 from minsheng_insure.report.docs import scenario_schema
 from minsheng_insure.report.labels import LANGS, Lang, label
-from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
+from minsheng_insure.report.output import OutputExistsError, output_folder
 from minsheng_insure.report.tables import fmt, fmt_pct, group_keys, headline_display
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.result import SimulationResult
@@ -52,6 +52,8 @@ Workers = Annotated[int, typer.Option(min=1, help="Worker processes (results do 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
 By = Annotated[str | None, typer.Option(help="Also split the printed table: year, quarter, crime_type, ...")]
+AllowOutside = Annotated[bool, typer.Option(
+    help="Let extends name files outside the scenario's folder (only for files you trust).")]
 
 
 @app.callback()
@@ -82,8 +84,8 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
 
 
-def _load(path: Path, sets: list[str] | None) -> Scenario:
-    scenario = load_scenario(path)
+def _load(path: Path, sets: list[str] | None, allow_outside: bool = False) -> Scenario:
+    scenario = load_scenario(path, allow_outside)
     if sets:
         scenario = scenario.with_overrides(dict(parse_override(s) for s in sets))
     return scenario
@@ -98,6 +100,20 @@ def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | 
                   console=err_console, transient=True) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _by(text: str | None) -> str | None:
+    """Check --by before any work (it is only used to print the table after the simulation)."""
+    from minsheng_insure.results.metrics import GROUPINGS
+
+    if text is not None and text not in GROUPINGS:
+        raise BadInput(f"--by: use one of {', '.join(GROUPINGS)} (got {text!r})")
+    return text
+
+
+def _output(out: Path | None, force: bool, inputs: list[Path]) -> AbstractContextManager[Path | None]:
+    """The staging folder of --out, checked and locked before any work; nothing without --out."""
+    return nullcontext() if out is None else output_folder(out, force, inputs)
 
 
 def _formats(text: str) -> set[str]:
@@ -146,39 +162,43 @@ def _lang(text: str) -> Lang:
 @app.command()
 def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None, force: Force = False,
         workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False,
-        formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
+        formats: Formats = "csv,xlsx,parquet", lang: Language = "en", allow_outside: AllowOutside = False) -> None:
     """Simulate one scenario; print its headline metrics; write tables, plots and a report to --out."""
-    chosen, language = _formats(formats), _lang(lang)
-    s = _load(scenario, sets)
-    if out is not None:
-        check_output(out, force)
-    with _progress(quiet, s.name) as progress:
-        result = simulate(s, replications, seed, workers, progress)
-    _print_summary(result, by, language)
-    if out is not None:
-        with output_folder(out, force) as folder:
+    chosen, language, by = _formats(formats), _lang(lang), _by(by)
+    s = _load(scenario, sets, allow_outside)
+    failure = None
+    with _output(out, force, [scenario]) as folder:
+        with _progress(quiet, s.name) as progress:
+            result = simulate(s, replications, seed, workers, progress)
+        _print_summary(result, by, language)
+        if folder is not None:
             failure = write_run(folder, result, chosen, language, {
                 "scenario": str(scenario), "seed": seed, "replications": replications, "overrides": sets or []})
+    if out is not None:
         _finish(out, failure, language)
 
 
 @app.command()
 def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
-            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
+            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
+            allow_outside: AllowOutside = False) -> None:
     """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
-    chosen, language = _formats(formats), _lang(lang)
-    b, s = load_scenario(baseline), _load(scenario, sets)
-    if out is not None:
-        check_output(out, force)
-    with _progress(quiet, f"{b.name} / {s.name}") as progress:
-        comparison = compare_scenarios(b, s, replications, seed, workers, progress)
-    _print_comparison(comparison, by, language)
-    if out is not None:
-        with output_folder(out, force) as folder:
+    from minsheng_insure.scenario.compatibility import check_comparable
+
+    chosen, language, by = _formats(formats), _lang(lang), _by(by)
+    b, s = load_scenario(baseline, allow_outside), _load(scenario, sets, allow_outside)
+    check_comparable(b, s, str(baseline), str(scenario))
+    failure = None
+    with _output(out, force, [baseline, scenario]) as folder:
+        with _progress(quiet, f"{b.name} / {s.name}") as progress:
+            comparison = compare_scenarios(b, s, replications, seed, workers, progress)
+        _print_comparison(comparison, by, language)
+        if folder is not None:
             failure = write_comparison(folder, comparison, chosen, language, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
                 "overrides": sets or []})
+    if out is not None:
         _finish(out, failure, language)
 
 
@@ -208,14 +228,15 @@ def report(folder: Path, lang: Language = "en") -> None:
 
 @app.command()
 def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
-        help="Also require a [provenance] source for every parameter; list those without one.")] = False) -> None:
+        help="Also require a [provenance] source for every parameter; list those without one.")] = False,
+        allow_outside: AllowOutside = False) -> None:
     """Check scenario files; print every problem with file, key and fix."""
     from minsheng_insure.scenario.provenance import missing_provenance
 
     failed = False
     for path in scenarios:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, allow_outside)
         except ScenarioError as e:
             failed = True
             for line in str(e).splitlines():
@@ -236,12 +257,12 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
 @app.command()
 def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, workers: Workers = 1,
               write: Annotated[bool, typer.Option(help="Write the fitted values and their provenance into SCENARIO.")]
-              = False, quiet: Quiet = False) -> None:
+              = False, quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
     """Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared cases +52.1%."""
     from minsheng_insure.experiments.calibration import calibrate as fit
     from minsheng_insure.experiments.calibration import write_calibration
 
-    s = load_scenario(scenario)
+    s = load_scenario(scenario, allow_outside)
     result = fit(s, replications=replications, seed=seed, workers=workers,
                  progress=None if quiet else lambda line: err_console.print(line, highlight=False))
     t = Table(title=f"{s.name}: {result.year} Q{result.quarter} against the year before, {replications} "
