@@ -70,13 +70,25 @@ def test_results_do_not_depend_on_the_executor(base: Path) -> None:
     pd.testing.assert_frame_equal(one, dask)
 
 
-def test_a_failing_point_is_recorded_and_the_others_run(base: Path) -> None:
+def test_a_point_the_scenario_refuses_is_refused_before_any_work(base: Path) -> None:
     spec = SweepSpec.model_validate({**grid_spec(base).model_dump(), "parameters": {
         "insurance.budget_yuan": {"values": [-1.0, 10_000.0]}}})
-    table = sweep(spec, base.parent, LocalExecutor(1))
-    failed = table[table["insurance.budget_yuan"] == -1.0]
-    assert failed["error"].str.contains("ScenarioError").all() and failed["reported"].isna().all()
-    assert (table.loc[table["insurance.budget_yuan"] == 10_000.0, "error"] == "").all()
+    with pytest.raises(ScenarioError, match=r"parameters\.insurance\.budget_yuan: at the point .* = -1\.0"):
+        sweep(spec, base.parent, LocalExecutor(1), model=None)
+
+
+def failing_below_zero(values: dict, replications: int, seed: int) -> dict[str, list[float]]:
+    if values["x"] < 0:
+        raise RuntimeError("the model cannot take negative x")
+    return {"y": [values["x"]] * replications}
+
+
+def test_a_failing_point_is_recorded_and_the_others_run() -> None:
+    spec = SweepSpec(parameters={"x": {"values": [-1.0, 2.0]}}, replications=2, metrics=["y"])
+    table = sweep(spec, executor=LocalExecutor(1), model=failing_below_zero)
+    failed = table[table["x"] == -1.0]
+    assert failed["error"].str.contains("RuntimeError: the model cannot").all() and failed["y"].isna().all()
+    assert (table.loc[table["x"] == 2.0, "error"] == "").all() and (table.loc[table["x"] == 2.0, "y"] == 2.0).all()
 
 
 def test_small_sobol_sweep_end_to_end(base: Path, tmp_path: Path) -> None:

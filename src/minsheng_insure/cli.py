@@ -290,11 +290,20 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
                   = None,
                   scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler to run on.")] = None,
                   dask: Annotated[str | None, typer.Option(help="'local' to run on a Dask LocalCluster.")] = None,
-                  quiet: Quiet = False) -> None:
-    """Run a parameter sweep; killed and started again, it runs only the missing points."""
+                  quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
+    """Run a parameter sweep; killed and started again, it runs only the missing points.
+
+    Exits with code 1, saying how many, when any point failed (the others are kept).
+    """
     from minsheng_insure.experiments.sweep import DaskExecutor, LocalExecutor, load_sweep, sweep
 
     parsed, folder = load_sweep(spec)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out}: is a file, not a folder. Fix: choose a folder for the sweep")
+    if out.is_dir() and any(out.iterdir()) and not {"sweep.json", "points.parquet", "results"} & {
+            p.name for p in out.iterdir()}:
+        raise BadInput(f"--out {out}: is not empty and holds no sweep. Fix: choose a new folder (or one a sweep made, "
+                       "to resume it)")
     if dask not in (None, "local"):
         raise BadInput(f"--dask: only 'local' is known (got {dask!r}); give a cluster with --scheduler ADDRESS")
     if scheduler or dask:
@@ -302,10 +311,15 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
     else:
         executor = LocalExecutor(workers)
     with _progress(quiet, "sweep") as progress:
-        table = sweep(parsed, folder, executor, out=out, progress=progress)
+        table = sweep(parsed, folder, executor, out=out, progress=progress, allow_outside=allow_outside,
+                      spec_name=str(spec))
     failed = table.loc[table["error"].fillna("") != "", "point"].nunique()
-    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}"
-                      + (f"; {failed} points failed (see the error column)" if failed else ""), highlight=False)
+    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}",
+                      highlight=False)
+    if failed:
+        err_console.print(f"error: {failed} of {table['point'].nunique()} points failed; see the error column of "
+                          f"{out / 'results'}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

@@ -52,7 +52,9 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     return _validate(data, origins, "override")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """The table of a TOML file; a ScenarioError naming the file for anything that is not readable TOML."""
+
     def refuse(problem: str, fix: str) -> ScenarioError:
         return ScenarioError([Problem(str(path), "", problem, fix)])
 
@@ -104,7 +106,7 @@ def _resolve(path: Path, chain: tuple[Path, ...], root: Path | None) -> tuple[di
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
         raise ScenarioError([Problem(str(path), "extends", f"extends cycle: {cycle}", "remove one of the extends")])
-    data = _read_toml(path)
+    data = read_toml(path)
     parent_name = data.pop("extends", None)
     own_origins = {key: str(path) for key in _leaf_keys(data)}
     if parent_name is None:
