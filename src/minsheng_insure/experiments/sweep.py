@@ -207,6 +207,9 @@ def load_base(spec: SweepSpec, spec_dir: Path, allow_outside: bool = False, wher
     if not allow_outside and not path.resolve().is_relative_to(spec_dir.resolve()):
         raise ScenarioError([Problem(where, "base", f"'{spec.base}' is outside the spec's folder",
                                      "copy it beside the spec, or pass --allow-outside if you trust it")])
+    if not path.is_file():
+        raise ScenarioError([Problem(where, "base", f"'{spec.base}' not found (looked for {path})",
+                                     "name an existing scenario file, relative to the spec")])
     return load_scenario(path, allow_outside)
 
 

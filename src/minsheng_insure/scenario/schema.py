@@ -165,9 +165,10 @@ def _size_problems(s: Scenario) -> list[tuple[str, str, str]]:
         rate = sum(ct.rate_per_1000_households_per_year for ct in s.crime_types.values())
         expected = rate / 1000 * s.county.households * horizon / 365
         if expected > MAX_INCIDENTS:
-            problems.append(("crime_types", f"about {expected:,.0f} incidents per replication is {machine}",
-                             f"keep rates x households x years below {MAX_INCIDENTS:,} incidents (shorten "
-                             "simulation.horizon_days or lower the rates)"))
+            problems.append(("county.households", f"with these crime rates and horizon, about {expected:,.0f} "
+                             f"incidents per replication is {machine}",
+                             f"keep households x rates x years below {MAX_INCIDENTS:,} incidents (fewer households, "
+                             "a shorter simulation.horizon_days or lower rates)"))
     return problems
 
 
