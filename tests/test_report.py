@@ -133,12 +133,12 @@ def test_killed_run_leaves_no_half_written_folder(files, tmp_path) -> None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Kill once the outputs are being written: the staging folder holds the event log, the report is not done.
     deadline = time.time() + 300
-    while time.time() < deadline and not list(tmp_path.glob(".killed.partial-*/events.parquet")):
+    while time.time() < deadline and not list(tmp_path.glob("*killed*/events.parquet")):
         time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL, "the run finished before it could be killed mid-write"
-    assert list(tmp_path.glob(".killed.partial-*/events.parquet")), "killed before writing began"
     assert not out.exists()
+    assert list(tmp_path.glob(".killed.partial-*/events.parquet")), "killed before writing began"
     # a later run to the same folder succeeds and clears the killed run's staging folder and lock
     done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(out), "--format", "csv")
     assert done.returncode == 0, done.stderr
