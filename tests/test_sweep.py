@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from minsheng_insure.experiments.sweep import (
     sweep,
 )
 from minsheng_insure.scenario.loading import scenario_to_toml
+from processes import MARKER, live_processes
 
 from factories import small_scenario
 from toy_models import ishigami, linear
@@ -158,13 +160,19 @@ def test_killed_sweep_resumes_to_the_same_table(base: Path, tmp_path: Path) -> N
                     '"insurance.budget_yuan" = { low = 0, high = 100000 }\n'
                     '"simulation.horizon_days" = { low = 300, high = 700 }\n')
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "1", "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = uuid.uuid4().hex
+    proc = subprocess.Popen([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, MARKER: marker})
     deadline = time.time() + 120
     while time.time() < deadline and not list((killed / "results").glob("part-*.parquet")):
         time.sleep(0.1)
+    assert len(live_processes(marker)) == 3  # the CLI and its two workers
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    deadline = time.time() + 0.5  # the workers die with their parent, not after their current chunk
+    while live_processes(marker) and time.time() < deadline:
+        time.sleep(0.05)
+    assert live_processes(marker) == [] and time.time() < deadline
     partial = read_sweep(killed)
     assert 0 < partial["point"].nunique() < 40
     done = subprocess.run([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "2", "-q"],
