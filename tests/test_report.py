@@ -179,3 +179,20 @@ def test_a_failing_report_keeps_the_computed_results(files, tmp_path, monkeypatc
     assert exit_info.value.code == 1
     assert (out / "events.parquet").exists() and (out / "summary.csv").exists()
     assert not (out / "report.html").exists()
+
+
+def test_hostile_text_stays_text_in_the_workbook_and_plots(tmp_path, monkeypatch) -> None:
+    from minsheng_insure import cli
+
+    path = tmp_path / "hostile.toml"
+    path.write_text(scenario_to_toml(small_scenario(**{
+        "name": "cost $_{$ =SUM(A1)", "provenance": {"insurance.budget_yuan": "=HYPERLINK(\"http://x\")\x07bell"}})))
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["minsheng", "run", str(path), "-n", "1", "--out", str(out), "-q"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code in (0, None)
+    assert (out / "report.html").exists() and (out / "plots" / "cases_by_month.png").exists()
+    sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[-1]
+    source = next(row[3] for row in sheet.iter_rows() if row[0].value == "insurance.budget_yuan")
+    assert source.data_type == "s" and source.value == '=HYPERLINK("http://x")\\x07bell'

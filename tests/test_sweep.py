@@ -205,3 +205,64 @@ def test_a_misspelt_parameter_is_refused_before_any_work(base: Path) -> None:
         "insurance.budjet_yuan": {"values": [1.0, 2.0]}}})
     with pytest.raises(ScenarioError, match=r"parameters\.insurance\.budjet_yuan: not a parameter"):
         sweep(spec, base.parent, LocalExecutor(1))
+
+
+def test_editing_the_base_scenario_refuses_the_resume(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    base.write_text(scenario_to_toml(small_scenario(**{"county.households": 600})))
+    spec = grid_spec(base)
+    sweep(spec, tmp_path, LocalExecutor(1), out=tmp_path / "out")
+    base.write_text(scenario_to_toml(small_scenario(**{"county.households": 700})))
+    with pytest.raises(ScenarioError, match="different sweep spec or base scenario"):
+        sweep(spec, tmp_path, LocalExecutor(1), out=tmp_path / "out")
+
+
+def test_a_damaged_sweep_json_is_rebuilt_and_the_sweep_resumes(base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    whole = sweep(grid_spec(base), base.parent, LocalExecutor(1), out=out)
+    info = out / "sweep.json"
+    info.write_text(info.read_text()[:40])  # as a disk full or an editor might leave it
+    with pytest.raises(ScenarioError, match=r"sweep\.json: damaged.*run minsheng sweep again"):
+        read_sweep(out)
+    pd.testing.assert_frame_equal(sweep(grid_spec(base), base.parent, LocalExecutor(1), out=out), whole)
+    info.write_text("{")
+    with pytest.raises(ScenarioError, match="different sweep"):  # points.parquet still knows which sweep it was
+        sweep(grid_spec(base, seed=5), base.parent, LocalExecutor(1), out=out)
+
+
+def test_workers_never_outnumber_the_tasks(monkeypatch) -> None:
+    from minsheng_insure.experiments import sweep as module
+
+    started: list[int] = []
+
+    class Recording(module.ProcessPoolExecutor):
+        def __init__(self, workers: int, **kwargs) -> None:
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(module, "ProcessPoolExecutor", Recording)
+    spec = SweepSpec(parameters={"a": {"values": [0.0, 1.0]}, "b": {"values": [0.0, 1.0]}, "c": {"values": [0.0]}},
+                     metrics=["y"])
+    table = sweep(spec, executor=LocalExecutor(40), model=linear, chunk_size=1)
+    assert started == [4] and len(table) == 4 * spec.replications
+
+
+def test_the_command_exits_1_with_a_count_when_points_fail(base: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from minsheng_insure import cli
+    from minsheng_insure.experiments import sweep as module
+
+    def fails_without_budget(self, values: dict, replications: int, seed: int) -> dict[str, list[float]]:
+        if values["insurance.budget_yuan"] == 0:
+            raise RuntimeError("simulated crash")
+        return {m: [1.0] * replications for m in self.metrics}
+
+    monkeypatch.setattr(module._ScenarioModel, "__call__", fails_without_budget)
+    spec = base.parent / "crash.toml"
+    spec.write_text(f'base = "{base.name}"\nsampler = "grid"\nreplications = 1\nmetrics = ["reported"]\n'
+                    '[parameters]\n"insurance.budget_yuan" = { values = [0, 1000, 2000] }\n')
+    monkeypatch.setattr(sys, "argv", ["minsheng", "sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "1",
+                                      "-q"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    assert "1 of 3 points failed" in capsys.readouterr().err
