@@ -330,7 +330,8 @@ class DaskExecutor:
 
         cluster = None
         if self.address == "local":
-            cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+            workers = max(1, min(self.workers or os.cpu_count() or 1, len(tasks)))  # no idle workers to start
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                    processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
