@@ -118,7 +118,12 @@ def output_folder(target: Path, force: bool = False, inputs: Iterable[Path] = ()
         raise OutputExistsError(f"--out {target}: cannot create {target.parent}: {e.strerror}. "
                                 "Fix: choose a folder you can write to") from None
     lock = _Lock(target)
-    if not lock.acquire():
+    try:
+        acquired = lock.acquire()
+    except OSError as e:
+        raise OutputExistsError(f"--out {target}: cannot write in {target.parent}: {e.strerror}. "
+                                "Fix: choose a folder you can write to") from None
+    if not acquired:
         raise OutputExistsError(f"--out {target}: another minsheng run is writing there. Fix: wait for it to "
                                 "finish, or choose another --out")
     try:
