@@ -1,11 +1,12 @@
 """County-years per second: this tree's engines, and optionally an earlier revision, side by side.
 
 Each measurement runs in a fresh process (so peak memory is its own): one warm-up replication,
-then ``--repeat`` replications of one year of the scenario, timed one by one. Prints seconds per
-county-year (median), peak memory, and the ratios; asserts nothing.
+then ``--repeat`` replications of the scenario, timed one by one. Prints seconds per county-year
+(the median replication over its years), peak memory, and the ratios; asserts nothing.
 
     python benchmarks/bench_replication.py [--scenario benchmarks/shenqiu_one_year.toml] [--repeat 10]
         [--against REV]    # also time git revision REV (checked out in a temporary worktree)
+        [--also SCENARIO]  # also time another scenario on this tree's fast engine (repeatable)
 
 The scenario path is read relative to each tree's root, so an earlier revision runs its own copy.
 """
@@ -40,7 +41,8 @@ for r in range(1, repeat + 1):
     start = time.perf_counter()
     run(scenario, 1, r)
     times.append(time.perf_counter() - start)
-print(json.dumps({"seconds": sorted(times)[len(times) // 2],
+years = scenario.simulation.horizon_days / 365
+print(json.dumps({"seconds": sorted(times)[len(times) // 2] / years,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -58,10 +60,13 @@ def main() -> None:
     parser.add_argument("--scenario", default="benchmarks/shenqiu_one_year.toml", help="Relative to the tree root.")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--against", metavar="REV", help="An earlier git revision to time in the same run.")
+    parser.add_argument("--also", metavar="SCENARIO", action="append", default=[],
+                        help="Another scenario (relative to the tree root) to time on the fast engine.")
     args = parser.parse_args()
 
     rows = {f"this tree, {engine} engine": measure(ROOT, args.scenario, engine, args.repeat)
             for engine in ("fast", "simpy")}
+    rows.update({f"fast engine, {other}": measure(ROOT, other, "fast", args.repeat) for other in args.also})
     with tempfile.TemporaryDirectory() as tmp:
         if args.against:
             tree = Path(tmp) / "rev"

@@ -74,18 +74,20 @@ def small_scenario(**overrides: Any) -> Scenario:
     return Scenario.model_validate(small_data(**overrides))
 
 
-random_overrides = st.fixed_dictionaries({
+# The scheme starts inside the run: a start day at or after the horizon is refused by the schema.
+_timing = st.floats(30, 800).flatmap(lambda horizon: st.fixed_dictionaries({
+    "simulation.horizon_days": st.just(horizon), "insurance.start_day": st.floats(0, min(200.0, horizon - 1))}))
+
+random_overrides = st.builds(lambda rest, days: {**rest, **days}, st.fixed_dictionaries({
     "insurance.budget_yuan": st.floats(0, 200_000),
     "insurance.budget_rule": st.sampled_from(["first_come", "pro_rata", "insurer"]),
     "insurance.aggregate_limit_yuan": st.floats(0, 200_000),
     "insurance.registration_required": st.booleans(),
     "insurance.report_deadline_days": st.floats(0, 10),
     "insurance.awareness_share": st.floats(0, 1),
-    "insurance.start_day": st.floats(0, 200),
     "insurance.policy_year_start_day": st.integers(0, 364),
     "investigation.investigators": st.integers(0, 5),
     "investigation.priority": st.sampled_from(["fifo", "severity"]),
-    "simulation.horizon_days": st.floats(30, 800),
     "registration.insured_claimant_boost": st.floats(0, 1),
     "fraud.staged_per_1000_insured_aware_per_year": st.sampled_from([0.0, 20.0]),
     "fraud.inflation_probability": st.sampled_from([0.0, 0.3]),
@@ -98,5 +100,5 @@ random_overrides = st.fixed_dictionaries({
     "accountability.response": st.sampled_from(["investigators", "gaming", "both"]),
     "accountability.gaming_share": st.sampled_from([0.5]),
     "campaigns": st.sampled_from([[], [{"name": "series", "start_day": 0, "end_day": 400, "series_clearances": 2.0}]]),
-})
+}), _timing)
 """Random overrides of the small scenario: budgets, rules, capacity, horizon and every mechanism's switch."""

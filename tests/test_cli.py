@@ -106,7 +106,9 @@ def test_validate_reports_every_problem(files, tmp_path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(f'extends = "{files["base"].as_posix()}"\nname = "bad"\n[insurance]\nbudget_yuan = -1\n'
                    'awareness_share = 2\n')
-    done = minsheng("validate", str(files["scheme"]), str(bad))
+    done = minsheng("validate", str(bad))
+    assert done.returncode == 2 and "extends" in done.stderr and "--allow-outside" in done.stderr
+    done = minsheng("validate", str(files["scheme"]), str(bad), "--allow-outside")
     assert done.returncode == 2
     assert f"ok: {files['scheme']}" in done.stdout
     assert "insurance.budget_yuan" in done.stderr and "insurance.awareness_share" in done.stderr
@@ -133,3 +135,29 @@ def test_calibrate_fits_and_writes_the_scenario(tmp_path) -> None:
     assert fitted.provenance["reporting.insured_aware_coefficient"].startswith("calibrated")
     missing = minsheng("calibrate", str(tmp_path / "missing.toml"))
     assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+def test_a_folder_another_run_is_writing_is_refused_before_any_work(files, tmp_path) -> None:
+    from minsheng_insure.report.output import _Lock
+
+    out = tmp_path / "busy"
+    lock = _Lock(out)
+    assert lock.acquire()  # as a concurrent run holds it, from its check to its rename
+    try:
+        done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(out))
+    finally:
+        lock.release()
+    assert done.returncode == 2 and "another minsheng run is writing there" in done.stderr
+    assert not out.exists()
+    done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(out), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no lock or staging left behind
+
+
+def test_compare_refuses_a_different_county(files, tmp_path) -> None:
+    bigger = tmp_path / "bigger.toml"
+    bigger.write_text(files["scheme"].read_text().replace('name = "scheme"', 'name = "bigger"\n[county]\n'
+                                                                              'households = 900'))
+    (tmp_path / "base.toml").write_text(files["base"].read_text())
+    done = minsheng("compare", str(tmp_path / "base.toml"), str(bigger), "-n", "1")
+    assert done.returncode == 2 and "county.households: differs" in done.stderr

@@ -14,6 +14,7 @@ from minsheng_insure.model.awareness import AwarenessParams, grow_awareness
 from minsheng_insure.model.deterrence import DeterrenceParams, deterrence_scale
 from minsheng_insure.model.trust import TrustParams, update_trust
 
+from closed_form import paired_change_pct
 from factories import small_scenario
 
 FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,10 +134,6 @@ def test_the_samaritan_budget_is_never_exceeded(seed, budget, rate) -> None:
 
 
 # -- direction of each mechanism ----------------------------------------------------------------------------
-
-def metric(result, name: str, by=None) -> pd.Series:
-    return result.metrics(by).groupby(by or (lambda _: 0))[name].mean() if by else result.metrics()[name]
-
 
 def test_awareness_ramp_keeps_first_quarter_reporting_below_the_fourth() -> None:
     scenario = small_scenario(**{"county.households": 3000, "awareness": {"half_time_days": 120, "initial_share": 0.02},
@@ -271,10 +268,17 @@ def test_samaritan_cover_has_its_own_fund_and_metrics() -> None:
 def test_period_change_compares_each_quarter_with_the_year_before() -> None:
     scenario = small_scenario(**{"county.households": 3000, "simulation.horizon_days": 730,
                                  "insurance.start_day": 365, "reporting.insured_aware_coefficient": 2.0})
-    table = simulate(scenario, 4, 11).period_change("quarter")
+    result = simulate(scenario, 4, 11)
+    table = result.period_change("quarter")
     assert set(table["year"]) == {2017} and set(table["quarter"]) == {1, 2, 3, 4}
     q1 = table[(table["quarter"] == 1) & (table["metric"] == "reported")].iloc[0]
     assert q1["this_year"] > q1["year_before"]
-    assert q1["change_pct_ci_low"] <= q1["change_pct"] <= q1["change_pct_ci_high"]
+    # 2017 Q1 against 2016 Q1, paired by replication, from the quarterly counts and the delta method
+    by_quarter = result.metrics("quarter").sort_values("replication")
+    counts = {year: by_quarter.loc[(by_quarter["year"] == year) & (by_quarter["quarter"] == 1), "reported"]
+              .to_numpy(dtype=float) for year in (2016, 2017)}
+    assert (q1["year_before"], q1["this_year"]) == pytest.approx((counts[2016].mean(), counts[2017].mean()))
+    assert (q1["change_pct"], q1["change_pct_ci_low"], q1["change_pct_ci_high"]) == pytest.approx(
+        paired_change_pct(counts[2016], counts[2017]))
     with pytest.raises(ValueError, match="period"):
         simulate(scenario, 1, 1).period_change("week")

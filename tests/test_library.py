@@ -49,7 +49,8 @@ def test_validate_provenance_lists_what_is_missing(tmp_path: Path) -> None:
     unsourced = tmp_path / "unsourced.toml"
     unsourced.write_text(f'extends = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\nname = "unsourced"\n'
                          '[provenance]\n"trust" = " "\n')
-    bad = subprocess.run([minsheng, "validate", "--provenance", str(unsourced)], capture_output=True, text=True)
+    bad = subprocess.run([minsheng, "validate", "--provenance", "--allow-outside", str(unsourced)],
+                         capture_output=True, text=True)
     assert bad.returncode == 2
     assert "trust.coefficient: no provenance" in bad.stderr and "Fix:" in bad.stderr
 

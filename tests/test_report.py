@@ -145,13 +145,17 @@ def test_plots_fall_back_to_english_without_a_cjk_font(monkeypatch) -> None:
 
 def test_killed_run_leaves_no_half_written_folder(files, tmp_path) -> None:
     out = tmp_path / "killed"
-    proc = subprocess.Popen([MINSHENG, "run", str(ROOT / "scenarios" / "shenqiu_2016.toml"), "-n", "400", "--out",
-                             str(out), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    proc = subprocess.Popen([MINSHENG, "run", str(files["scheme"]), "-n", "8", "--out", str(out), "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Kill once the outputs are being written: the staging folder holds the event log, the report is not done.
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(tmp_path.glob("*killed*/events.parquet")):
+        time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL, "the run finished before it could be killed mid-write"
     assert not out.exists()
-    # a later run to the same folder succeeds and clears the killed run's staging folder
+    assert list(tmp_path.glob(".killed.partial-*/events.parquet")), "killed before writing began"
+    # a later run to the same folder succeeds and clears the killed run's staging folder and lock
     done = minsheng("run", str(files["scheme"]), "-n", "1", "--out", str(out), "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert (out / "summary.csv").exists()
@@ -191,3 +195,20 @@ def test_a_failing_report_keeps_the_computed_results(files, tmp_path, monkeypatc
     assert exit_info.value.code == 1
     assert (out / "events.parquet").exists() and (out / "summary.csv").exists()
     assert not (out / "report.html").exists()
+
+
+def test_hostile_text_stays_text_in_the_workbook_and_plots(tmp_path, monkeypatch) -> None:
+    from minsheng_insure import cli
+
+    path = tmp_path / "hostile.toml"
+    path.write_text(scenario_to_toml(small_scenario(**{
+        "name": "cost $_{$ =SUM(A1)", "provenance": {"insurance.budget_yuan": "=HYPERLINK(\"http://x\")\x07bell"}})))
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["minsheng", "run", str(path), "-n", "1", "--out", str(out), "-q"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code in (0, None)
+    assert (out / "report.html").exists() and (out / "plots" / "cases_by_month.png").exists()
+    sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[-1]
+    source = next(row[3] for row in sheet.iter_rows() if row[0].value == "insurance.budget_yuan")
+    assert source.data_type == "s" and source.value == '=HYPERLINK("http://x")\\x07bell'

@@ -15,6 +15,7 @@ from minsheng_insure.results.events import check_event_log
 from minsheng_insure.results.metrics import GROUPINGS, SAMARITAN
 from minsheng_insure.results.registry import METRICS
 
+from closed_form import paired_change_pct
 from factories import small_scenario
 
 
@@ -111,13 +112,19 @@ def test_summary_gives_mean_and_95pct_ci(result) -> None:
 def test_compare_uses_common_random_numbers() -> None:
     base = small_scenario(**{"insurance.coverage": {}, "insurance.budget_yuan": 0.0})
     scheme = small_scenario()
-    table = compare(base, scheme, replications=4, seed=9).table().set_index("metric")
+    comparison = compare(base, scheme, replications=4, seed=9)
+    table = comparison.table().set_index("metric")
     # the same incidents happen in both: no difference and a zero-width interval
     assert table.loc["incidents", "difference"] == 0
     assert table.loc["incidents", "difference_ci_low"] == table.loc["incidents", "difference_ci_high"] == 0
     assert table.loc["reported", "difference"] > 0
-    assert table.loc["reported", "change_pct_ci_low"] <= table.loc["reported", "change_pct"]
-    assert table.loc["reported", "change_pct"] <= table.loc["reported", "change_pct_ci_high"]
+    # the % change and its interval, against the delta method written out from the per-replication counts
+    before = comparison.baseline.metrics()["reported"].to_numpy(dtype=float)
+    after = comparison.scenario.metrics()["reported"].to_numpy(dtype=float)
+    expected = paired_change_pct(before, after)
+    row = table.loc["reported"]
+    assert (row["change_pct"], row["change_pct_ci_low"], row["change_pct_ci_high"]) == pytest.approx(expected)
+    assert row["change_pct_ci_low"] < row["change_pct_ci_high"]
     assert table.loc["reported", "n"] == 4
 
 

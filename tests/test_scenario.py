@@ -43,7 +43,10 @@ def test_extends_chain_and_relative_paths(tmp_path: Path) -> None:
                                 'name = "mid"\n[insurance]\nbudget_yuan = 750000\n')
     leaf = write(tmp_path / "sub", "leaf.toml", 'extends = "../mid.toml"\nname = "leaf"\n'
                                                  '[insurance.coverage.grain]\ncovered = false\n')
-    scenario = load_scenario(leaf)
+    # extends leaves the scenario's folder tree only when asked to
+    with pytest.raises(ScenarioError, match=r"leaf\.toml: extends: '\.\./mid\.toml' is outside"):
+        load_scenario(leaf)
+    scenario = load_scenario(leaf, allow_outside=True)
     assert scenario.name == "leaf"
     assert scenario.insurance.budget_yuan == 750_000
     assert not scenario.insurance.coverage["grain"].covered
@@ -100,12 +103,22 @@ MISTAKES = [
     ("[investigation]\npriority = \"random\"\n", "investigation.priority", "fifo"),
     ("[provenance]\n\"insurance.premium\" = \"article\"\n", "provenance.insurance.premium", "dotted key"),
     ("[simulation]\nhorizon_days = 0\n", "simulation.horizon_days", "more than 0"),
+    ("[simulation]\nhorizon_days = 1e9\n", "simulation.horizon_days", "at most 36525"),
+    ("[county]\nhouseholds = 1_000_000_000_000\n", "county.households", "2-core 24 GiB"),
+    ("[reporting]\nlog_loss_coefficient = nan\n", "reporting.log_loss_coefficient", "finite number"),
+    ("[investigation]\ninvestigators = true\n", "investigation.investigators", "number"),
+    ("[insurance]\nstart_day = 20160701\n[insurance.coverage.grain]\n", "insurance.start_day", "horizon_days"),
+    ("[fraud]\ninflation_factor = 0.5\n", "fraud.inflation_factor", "at least 1"),
+    ("[insurance]\nbudget_schedule_yuan = []\n", "insurance.budget_schedule_yuan", "number of entries"),
+    ("[insurance.coverage.grain]\ndeductible_yuan = 900\nper_claim_limit_yuan = 500\n",
+     "insurance.coverage.grain.deductible_yuan", "per_claim_limit_yuan"),
 ]
 
 
 @pytest.mark.parametrize(("text", "key", "fix"), MISTAKES, ids=[m[1] for m in MISTAKES])
 def test_malformed_scenarios_name_file_key_and_fix(tmp_path: Path, text: str, key: str, fix: str) -> None:
-    path = write(tmp_path, "broken.toml", BASE.format(base=(SCENARIOS / "baseline.toml").as_posix()) + text)
+    write(tmp_path, "baseline.toml", (SCENARIOS / "baseline.toml").read_text(encoding="utf-8"))
+    path = write(tmp_path, "broken.toml", BASE.format(base="baseline.toml") + text)
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     message = str(err.value)
@@ -135,3 +148,25 @@ def test_error_in_parent_names_the_parent_file(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(child)
     assert f"{parent}: investigation.investigators" in str(err.value)
+
+
+def test_a_value_replaced_by_a_table_in_the_child_names_the_child(tmp_path: Path) -> None:
+    write(tmp_path, "parent.toml", (SCENARIOS / "baseline.toml").read_text(encoding="utf-8"))
+    child = write(tmp_path, "child.toml", 'extends = "parent.toml"\nname = "child"\n'
+                                          '[investigation.investigators]\ncount = 3\n')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(child)
+    assert f"{child}: investigation.investigators" in str(err.value)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("name = 'x'\n".encode("utf-16"), "looks like UTF-16"),
+    (bytes(range(256)), "not UTF-8 text"),
+    (b"v = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested"),
+    (b"x = " + b"[" * 30 + b"]" * 30 + b"\n", "nested more than 16 levels"),
+])
+def test_unreadable_files_are_refused_cleanly(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes(content)
+    with pytest.raises(ScenarioError, match=expected):
+        load_scenario(path)

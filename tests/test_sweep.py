@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from minsheng_insure.experiments.sweep import (
 )
 from minsheng_insure.report.plots import tornado
 from minsheng_insure.scenario.loading import scenario_to_toml
+from processes import MARKER, live_processes
 
 from factories import small_scenario
 from toy_models import ishigami, linear
@@ -71,13 +73,25 @@ def test_results_do_not_depend_on_the_executor(base: Path) -> None:
     pd.testing.assert_frame_equal(one, dask)
 
 
-def test_a_failing_point_is_recorded_and_the_others_run(base: Path) -> None:
+def test_a_point_the_scenario_refuses_is_refused_before_any_work(base: Path) -> None:
     spec = SweepSpec.model_validate({**grid_spec(base).model_dump(), "parameters": {
         "insurance.budget_yuan": {"values": [-1.0, 10_000.0]}}})
-    table = sweep(spec, base.parent, LocalExecutor(1))
-    failed = table[table["insurance.budget_yuan"] == -1.0]
-    assert failed["error"].str.contains("ScenarioError").all() and failed["reported"].isna().all()
-    assert (table.loc[table["insurance.budget_yuan"] == 10_000.0, "error"] == "").all()
+    with pytest.raises(ScenarioError, match=r"parameters\.insurance\.budget_yuan: at the point .* = -1\.0"):
+        sweep(spec, base.parent, LocalExecutor(1), model=None)
+
+
+def failing_below_zero(values: dict, replications: int, seed: int) -> dict[str, list[float]]:
+    if values["x"] < 0:
+        raise RuntimeError("the model cannot take negative x")
+    return {"y": [values["x"]] * replications}
+
+
+def test_a_failing_point_is_recorded_and_the_others_run() -> None:
+    spec = SweepSpec(parameters={"x": {"values": [-1.0, 2.0]}}, replications=2, metrics=["y"])
+    table = sweep(spec, executor=LocalExecutor(1), model=failing_below_zero)
+    failed = table[table["x"] == -1.0]
+    assert failed["error"].str.contains("RuntimeError: the model cannot").all() and failed["y"].isna().all()
+    assert (table.loc[table["x"] == 2.0, "error"] == "").all() and (table.loc[table["x"] == 2.0, "y"] == 2.0).all()
 
 
 def test_small_sobol_sweep_end_to_end(base: Path, tmp_path: Path) -> None:
@@ -102,7 +116,13 @@ def test_sobol_indices_of_ishigami_match_the_known_values() -> None:
     # Tolerance 0.05: Saltelli estimates at N = 2048 are within about 0.03 of the exact values.
     assert np.allclose(indices["S1"], [0.3139, 0.4424, 0.0], atol=0.05)
     assert np.allclose(indices["ST"], [0.5576, 0.4424, 0.2437], atol=0.05)
-    assert (indices["ST_ci_low"] <= indices["ST"]).all() and (indices["ST"] <= indices["ST_ci_high"]).all()
+    # The intervals are SALib's bootstrap half-widths around the estimate: positive, narrow at this N, and
+    # covering the exact values (fixed seed, so this is deterministic).
+    exact_st = np.array([0.5576, 0.4424, 0.2437])
+    half = (indices["ST_ci_high"] - indices["ST"]).to_numpy()
+    assert np.allclose(indices["ST"] - indices["ST_ci_low"], half)
+    assert ((half > 0.001) & (half < 0.1)).all()
+    assert ((indices["ST_ci_low"] <= exact_st) & (exact_st <= indices["ST_ci_high"])).all()
 
 
 def test_morris_recovers_a_linear_model() -> None:
@@ -141,13 +161,19 @@ def test_killed_sweep_resumes_to_the_same_table(base: Path, tmp_path: Path) -> N
                     '"insurance.budget_yuan" = { low = 0, high = 100000 }\n'
                     '"simulation.horizon_days" = { low = 300, high = 700 }\n')
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "1", "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = uuid.uuid4().hex
+    proc = subprocess.Popen([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, MARKER: marker})
     deadline = time.time() + 120
     while time.time() < deadline and not list((killed / "results").glob("part-*.parquet")):
         time.sleep(0.1)
+    assert len(live_processes(marker)) == 3  # the CLI and its two workers
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    deadline = time.time() + 0.5  # the workers die with their parent, not after their current chunk
+    while live_processes(marker) and time.time() < deadline:
+        time.sleep(0.05)
+    assert live_processes(marker) == [] and time.time() < deadline
     partial = read_sweep(killed)
     assert 0 < partial["point"].nunique() < 40
     done = subprocess.run([MINSHENG, "sweep", str(spec), "--out", str(killed), "--workers", "2", "-q"],
@@ -180,3 +206,64 @@ def test_a_misspelt_parameter_is_refused_before_any_work(base: Path) -> None:
         "insurance.budjet_yuan": {"values": [1.0, 2.0]}}})
     with pytest.raises(ScenarioError, match=r"parameters\.insurance\.budjet_yuan: not a parameter"):
         sweep(spec, base.parent, LocalExecutor(1))
+
+
+def test_editing_the_base_scenario_refuses_the_resume(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    base.write_text(scenario_to_toml(small_scenario(**{"county.households": 600})))
+    spec = grid_spec(base)
+    sweep(spec, tmp_path, LocalExecutor(1), out=tmp_path / "out")
+    base.write_text(scenario_to_toml(small_scenario(**{"county.households": 700})))
+    with pytest.raises(ScenarioError, match="different sweep spec or base scenario"):
+        sweep(spec, tmp_path, LocalExecutor(1), out=tmp_path / "out")
+
+
+def test_a_damaged_sweep_json_is_rebuilt_and_the_sweep_resumes(base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    whole = sweep(grid_spec(base), base.parent, LocalExecutor(1), out=out)
+    info = out / "sweep.json"
+    info.write_text(info.read_text()[:40])  # as a disk full or an editor might leave it
+    with pytest.raises(ScenarioError, match=r"sweep\.json: damaged.*run minsheng sweep again"):
+        read_sweep(out)
+    pd.testing.assert_frame_equal(sweep(grid_spec(base), base.parent, LocalExecutor(1), out=out), whole)
+    info.write_text("{")
+    with pytest.raises(ScenarioError, match="different sweep"):  # points.parquet still knows which sweep it was
+        sweep(grid_spec(base, seed=5), base.parent, LocalExecutor(1), out=out)
+
+
+def test_workers_never_outnumber_the_tasks(monkeypatch) -> None:
+    from minsheng_insure.experiments import sweep as module
+
+    started: list[int] = []
+
+    class Recording(module.ProcessPoolExecutor):
+        def __init__(self, workers: int, **kwargs) -> None:
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(module, "ProcessPoolExecutor", Recording)
+    spec = SweepSpec(parameters={"a": {"values": [0.0, 1.0]}, "b": {"values": [0.0, 1.0]}, "c": {"values": [0.0]}},
+                     metrics=["y"])
+    table = sweep(spec, executor=LocalExecutor(40), model=linear, chunk_size=1)
+    assert started == [4] and len(table) == 4 * spec.replications
+
+
+def test_the_command_exits_1_with_a_count_when_points_fail(base: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from minsheng_insure import cli
+    from minsheng_insure.experiments import sweep as module
+
+    def fails_without_budget(self, values: dict, replications: int, seed: int) -> dict[str, list[float]]:
+        if values["insurance.budget_yuan"] == 0:
+            raise RuntimeError("simulated crash")
+        return {m: [1.0] * replications for m in self.metrics}
+
+    monkeypatch.setattr(module._ScenarioModel, "__call__", fails_without_budget)
+    spec = base.parent / "crash.toml"
+    spec.write_text(f'base = "{base.name}"\nsampler = "grid"\nreplications = 1\nmetrics = ["reported"]\n'
+                    '[parameters]\n"insurance.budget_yuan" = { values = [0, 1000, 2000] }\n')
+    monkeypatch.setattr(sys, "argv", ["minsheng", "sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "1",
+                                      "-q"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    assert "1 of 3 points failed" in capsys.readouterr().err

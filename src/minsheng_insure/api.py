@@ -7,6 +7,7 @@ from minsheng_insure.engine.runner import Progress, run_replications
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.events import event_frame, funds_frame, samaritan_frame, timeline_frame
 from minsheng_insure.results.result import SimulationResult
+from minsheng_insure.scenario.compatibility import check_comparable
 from minsheng_insure.scenario.schema import Scenario
 
 
@@ -35,7 +36,11 @@ def compare(
     baseline: Scenario, scenario: Scenario, replications: int = 20, seed: int = 0, workers: int = 1,
     progress: Progress | None = None, engine: str | Engine | None = None,
 ) -> Comparison:
-    """Run both scenarios with the same seed (common random numbers) and pair their replications."""
+    """Run both scenarios with the same seed (common random numbers) and pair their replications.
+
+    Raises ScenarioError if they simulate different counties, horizons or calendars.
+    """
+    check_comparable(baseline, scenario)
     return Comparison(
         simulate(baseline, replications, seed, workers, progress, engine),
         simulate(scenario, replications, seed, workers, progress, engine),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +22,7 @@ from rich.table import Table
 from minsheng_insure import __version__
 from minsheng_insure.extras import MissingExtra
 from minsheng_insure.report.labels import LANGS, Lang, label
-from minsheng_insure.report.output import OutputExistsError, check_output, output_folder
+from minsheng_insure.report.output import OutputExistsError, output_folder
 from minsheng_insure.scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ Workers = Annotated[int, typer.Option(min=1, help="Worker processes (results do 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
 By = Annotated[str | None, typer.Option(help="Also split the printed table: year, quarter, crime_type, ...")]
+AllowOutside = Annotated[bool, typer.Option(
+    help="Let extends name files outside the scenario's folder (only for files you trust).")]
 
 
 @app.callback()
@@ -86,10 +88,10 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
 
 
-def _load(path: Path, sets: list[str] | None) -> Scenario:
+def _load(path: Path, sets: list[str] | None, allow_outside: bool = False) -> Scenario:
     from minsheng_insure.scenario.loading import load_scenario, parse_override
 
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, allow_outside)
     if sets:
         scenario = scenario.with_overrides(dict(parse_override(s) for s in sets))
     return scenario
@@ -104,6 +106,20 @@ def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | 
                   console=err_console, transient=True) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _by(text: str | None) -> str | None:
+    """Check --by before any work (it is only used to print the table after the simulation)."""
+    from minsheng_insure.results.metrics import GROUPINGS
+
+    if text is not None and text not in GROUPINGS:
+        raise BadInput(f"--by: use one of {', '.join(GROUPINGS)} (got {text!r})")
+    return text
+
+
+def _output(out: Path | None, force: bool, inputs: list[Path]) -> AbstractContextManager[Path | None]:
+    """The staging folder of --out, checked and locked before any work; nothing without --out."""
+    return nullcontext() if out is None else output_folder(out, force, inputs)
 
 
 def _formats(text: str) -> set[str]:
@@ -158,45 +174,49 @@ def _lang(text: str) -> Lang:
 @app.command()
 def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None, force: Force = False,
         workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False,
-        formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
+        formats: Formats = "csv,xlsx,parquet", lang: Language = "en", allow_outside: AllowOutside = False) -> None:
     """Simulate one scenario; print its headline metrics; write tables, plots and a report to --out."""
     from minsheng_insure.api import simulate
     from minsheng_insure.report.bundle import write_run
 
-    chosen, language = _formats(formats), _lang(lang)
-    s = _load(scenario, sets)
-    if out is not None:
-        check_output(out, force)
-    with _progress(quiet, s.name) as progress:
-        result = simulate(s, replications, seed, workers, progress)
-    _print_summary(result, by, language)
-    if out is not None:
-        with output_folder(out, force) as folder:
+    chosen, language, by = _formats(formats), _lang(lang), _by(by)
+    s = _load(scenario, sets, allow_outside)
+    failure = None
+    with _output(out, force, [scenario]) as folder:
+        with _progress(quiet, s.name) as progress:
+            result = simulate(s, replications, seed, workers, progress)
+        _print_summary(result, by, language)
+        if folder is not None:
             failure = write_run(folder, result, chosen, language, {
                 "scenario": str(scenario), "seed": seed, "replications": replications, "overrides": sets or []})
+    if out is not None:
         _finish(out, failure, language)
 
 
 @app.command()
 def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
-            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en") -> None:
+            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
+            allow_outside: AllowOutside = False) -> None:
     """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
     from minsheng_insure.api import compare as compare_scenarios
     from minsheng_insure.report.bundle import write_comparison
+    from minsheng_insure.scenario.compatibility import check_comparable
+    from minsheng_insure.scenario.loading import load_scenario
 
-    chosen, language = _formats(formats), _lang(lang)
-    b, s = _load(baseline, None), _load(scenario, sets)
-    if out is not None:
-        check_output(out, force)
-    with _progress(quiet, f"{b.name} / {s.name}") as progress:
-        comparison = compare_scenarios(b, s, replications, seed, workers, progress)
-    _print_comparison(comparison, by, language)
-    if out is not None:
-        with output_folder(out, force) as folder:
+    chosen, language, by = _formats(formats), _lang(lang), _by(by)
+    b, s = load_scenario(baseline, allow_outside), _load(scenario, sets, allow_outside)
+    check_comparable(b, s, str(baseline), str(scenario))
+    failure = None
+    with _output(out, force, [baseline, scenario]) as folder:
+        with _progress(quiet, f"{b.name} / {s.name}") as progress:
+            comparison = compare_scenarios(b, s, replications, seed, workers, progress)
+        _print_comparison(comparison, by, language)
+        if folder is not None:
             failure = write_comparison(folder, comparison, chosen, language, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
                 "overrides": sets or []})
+    if out is not None:
         _finish(out, failure, language)
 
 
@@ -228,7 +248,8 @@ def report(folder: Path, lang: Language = "en") -> None:
 
 @app.command()
 def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
-        help="Also require a [provenance] source for every parameter; list those without one.")] = False) -> None:
+        help="Also require a [provenance] source for every parameter; list those without one.")] = False,
+        allow_outside: AllowOutside = False) -> None:
     """Check scenario files; print every problem with file, key and fix."""
     from minsheng_insure.scenario.loading import load_scenario
     from minsheng_insure.scenario.provenance import missing_provenance
@@ -236,7 +257,7 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
     failed = False
     for path in scenarios:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, allow_outside)
         except ScenarioError as e:
             failed = True
             for line in str(e).splitlines():
@@ -257,13 +278,13 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
 @app.command()
 def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, workers: Workers = 1,
               write: Annotated[bool, typer.Option(help="Write the fitted values and their provenance into SCENARIO.")]
-              = False, quiet: Quiet = False) -> None:
+              = False, quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
     """Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared cases +52.1%."""
     from minsheng_insure.experiments.calibration import calibrate as fit
     from minsheng_insure.experiments.calibration import write_calibration
     from minsheng_insure.report.tables import fmt, fmt_pct
 
-    s = _load(scenario, None)
+    s = _load(scenario, None, allow_outside)
     result = fit(s, replications=replications, seed=seed, workers=workers,
                  progress=None if quiet else lambda line: err_console.print(line, highlight=False))
     t = Table(title=f"{s.name}: {result.year} Q{result.quarter} against the year before, {replications} "
@@ -291,11 +312,20 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
                   = None,
                   scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler to run on.")] = None,
                   dask: Annotated[str | None, typer.Option(help="'local' to run on a Dask LocalCluster.")] = None,
-                  quiet: Quiet = False) -> None:
-    """Run a parameter sweep; killed and started again, it runs only the missing points."""
+                  quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
+    """Run a parameter sweep; killed and started again, it runs only the missing points.
+
+    Exits with code 1, saying how many, when any point failed (the others are kept).
+    """
     from minsheng_insure.experiments.sweep import DaskExecutor, LocalExecutor, load_sweep, sweep
 
     parsed, folder = load_sweep(spec)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out}: is a file, not a folder. Fix: choose a folder for the sweep")
+    if out.is_dir() and any(out.iterdir()) and not {"sweep.json", "points.parquet", "results"} & {
+            p.name for p in out.iterdir()}:
+        raise BadInput(f"--out {out}: is not empty and holds no sweep. Fix: choose a new folder (or one a sweep made, "
+                       "to resume it)")
     if dask not in (None, "local"):
         raise BadInput(f"--dask: only 'local' is known (got {dask!r}); give a cluster with --scheduler ADDRESS")
     if scheduler or dask:
@@ -303,10 +333,15 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
     else:
         executor = LocalExecutor(workers)
     with _progress(quiet, "sweep") as progress:
-        table = sweep(parsed, folder, executor, out=out, progress=progress)
+        table = sweep(parsed, folder, executor, out=out, progress=progress, allow_outside=allow_outside,
+                      spec_name=str(spec))
     failed = table.loc[table["error"].fillna("") != "", "point"].nunique()
-    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}"
-                      + (f"; {failed} points failed (see the error column)" if failed else ""), highlight=False)
+    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}",
+                      highlight=False)
+    if failed:
+        err_console.print(f"error: {failed} of {table['point'].nunique()} points failed; see the error column of "
+                          f"{out / 'results'}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

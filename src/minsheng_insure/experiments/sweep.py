@@ -12,11 +12,13 @@ from the spec's seed (and, without common random numbers, the point's index) alo
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import itertools
 import json
+import math
 import os
-import tomllib
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -24,20 +26,28 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from minsheng_insure.extras import require
+from minsheng_insure.model.calendar import DAYS_PER_YEAR
+from minsheng_insure.model.params import Params
 from minsheng_insure.scenario.errors import Problem, ScenarioError
+from minsheng_insure.scenario.loading import read_toml, scenario_to_toml
+from minsheng_insure.scenario.schema import Scenario
+from minsheng_insure.scenario.validation_errors import problems_of
 
 Sampler = Literal["grid", "random", "lhs", "sobol", "morris"]
 Model = Callable[[dict[str, Any], int, int], dict[str, list[float]]]
 """A model evaluates a point: (parameter values, replications, seed) -> metric -> one value per replication."""
 
 
-class Parameter(BaseModel):
-    """One varied parameter: a range (``low``, ``high``) or a list of ``values``."""
+MAX_POINTS = 100_000
+"""Every point is validated and kept in memory before the first runs; a county-year takes about 0.1 s
+per replication, so 100,000 points is already days on the 2-core machine the simulator is sized for."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Parameter(Params):
+    """One varied parameter: a range (``low``, ``high``) or a list of ``values``."""
 
     low: float | None = None
     high: float | None = None
@@ -54,13 +64,17 @@ class Parameter(BaseModel):
             raise ValueError(f"high ({self.high}) must be above low ({self.low})")
         if self.values is not None and not self.values:
             raise ValueError("values must not be empty")
+        if self.values is not None and any(isinstance(v, float) and not np.isfinite(v) for v in self.values):
+            raise ValueError("values must be finite numbers (no nan or inf)")
         return self
 
+    def count(self) -> int:
+        """Distinct values a grid takes for this parameter."""
+        return len(self.values) if self.values is not None else self.levels
 
-class SweepSpec(BaseModel):
-    """What to sweep (a TOML file, or built in Python)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SweepSpec(Params):
+    """What to sweep (a TOML file, or built in Python); like scenarios, it refuses nan, inf and true for 1."""
 
     base: str | None = Field(None, description="Base scenario file, relative to the spec file.")
     parameters: dict[str, Parameter] = Field(min_length=1)
@@ -81,27 +95,36 @@ class SweepSpec(BaseModel):
             listed = [k for k, p in self.parameters.items() if p.values is not None]
             if listed:
                 raise ValueError(f"the {self.sampler} sampler needs ranges (low, high), not values, for {listed}")
+        if self.point_count() > MAX_POINTS:
+            raise ValueError(f"{self.point_count():,} points is more than a 2-core 24 GiB machine can run "
+                             f"(at most {MAX_POINTS:,}); use fewer levels or samples, or the lhs sampler")
         return self
 
-    def digest(self) -> str:
-        """A fingerprint of what the sweep computes, to refuse resuming a different sweep."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+    def point_count(self) -> int:
+        """How many points the sampler makes, computed without making them (a grid can be astronomical)."""
+        d = len(self.parameters)
+        if self.sampler == "grid":
+            return math.prod(p.count() for p in self.parameters.values())
+        if self.sampler == "sobol":
+            return self.samples * (2 * d + 2 if self.second_order else d + 2)
+        if self.sampler == "morris":
+            return self.samples * (d + 1)
+        return self.samples
+
+    def digest(self, base: str = "") -> str:
+        """A fingerprint of what the sweep computes (``base``: the resolved base scenario), to refuse
+        resuming a different sweep, or the same spec over an edited base scenario."""
+        return hashlib.sha256((self.model_dump_json() + base).encode()).hexdigest()[:16]
 
 
 def load_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
     """A sweep spec from TOML, and the folder its relative paths start from."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "", "file not found", "check the path")]) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError([Problem(str(path), "", f"not valid TOML: {e}", "correct the syntax")]) from None
+    data = read_toml(path)
     try:
         return SweepSpec.model_validate(data), path.parent
     except ValidationError as e:
-        raise ScenarioError([Problem(str(path), ".".join(map(str, err["loc"])), err["msg"].removeprefix(
-            "Value error, "), "see the sweep format in the README") for err in e.errors()]) from None
+        raise ScenarioError(problems_of(e, data, {}, str(path), SweepSpec)) from None
 
 
 # -- sampling -------------------------------------------------------------------------------------------------
@@ -152,53 +175,92 @@ def point_seed(spec: SweepSpec, point: int) -> int:
     return int(np.random.SeedSequence(spec.seed, spawn_key=(point,)).generate_state(1)[0])
 
 
-def scenario_model(base: Path, metrics: tuple[str, ...], year: int | None) -> Model:
+def scenario_model(base: Scenario, metrics: tuple[str, ...], year: int | None) -> Model:
     """The simulator as a sweep model: a point's parameters override the base scenario."""
-    return _ScenarioModel(str(base), metrics, year)
+    return _ScenarioModel(base, metrics, year)
 
 
 class _ScenarioModel:
-    """Picklable (for processes and Dask workers): loads the base scenario once per worker."""
+    """Picklable (for processes and Dask workers); carries the base scenario as loaded and checked
+    before the first point, so editing the file during a sweep cannot change later points."""
 
-    def __init__(self, base: str, metrics: tuple[str, ...], year: int | None) -> None:
+    def __init__(self, base: Scenario, metrics: tuple[str, ...], year: int | None) -> None:
         self.base, self.metrics, self.year = base, metrics, year
-        self._scenario = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"base": self.base, "metrics": self.metrics, "year": self.year, "_scenario": None}
 
     def __call__(self, values: dict[str, Any], replications: int, seed: int) -> dict[str, list[float]]:
         from minsheng_insure.api import simulate
-        from minsheng_insure.scenario.loading import load_scenario
 
-        if self._scenario is None:
-            self._scenario = load_scenario(self.base)
-        scenario = self._scenario.with_overrides(values)
-        result = simulate(scenario, replications, seed)
+        result = simulate(self.base.with_overrides(values), replications, seed)
         if self.year is None:
             table = result.metrics()
         else:
             by_year = result.metrics("year")
             table = by_year[by_year["year"] == self.year]
-        unknown = [m for m in self.metrics if m not in table]
-        if unknown:
-            raise ValueError(f"unknown metrics {unknown}; see docs/event-log.md for their names")
         return {m: table[m].astype(float).tolist() for m in self.metrics}
 
 
-def _check_keys(base: Path, points: pd.DataFrame) -> None:
-    """Refuse, before any work, parameters the base scenario does not have (a misspelt key fails every point)."""
+def load_base(spec: SweepSpec, spec_dir: Path, allow_outside: bool = False, where: str = "sweep spec") -> Scenario:
+    """The base scenario of a spec; like ``extends``, it must lie in the spec's folder tree unless allowed."""
     from minsheng_insure.scenario.loading import load_scenario
 
-    scenario = load_scenario(base)
-    first = {k: _plain(v) for k, v in points.iloc[0].items() if k != "point"}
+    if spec.base is None:
+        raise ScenarioError([Problem(where, "base", "no base scenario", 'add base = "scenario.toml"')])
+    path = spec_dir / spec.base
+    if not allow_outside and not path.resolve().is_relative_to(spec_dir.resolve()):
+        raise ScenarioError([Problem(where, "base", f"'{spec.base}' is outside the spec's folder",
+                                     "copy it beside the spec, or pass --allow-outside if you trust it")])
+    if not path.is_file():
+        raise ScenarioError([Problem(where, "base", f"'{spec.base}' not found (looked for {path})",
+                                     "name an existing scenario file, relative to the spec")])
+    return load_scenario(path, allow_outside)
+
+
+def check_sweep(spec: SweepSpec, base: Scenario, points: pd.DataFrame, where: str = "sweep spec") -> None:
+    """Refuse, before the first point runs, metrics that do not exist and points the scenario refuses.
+
+    Otherwise every point would fail one by one (or, worse, a metric missing for a year would
+    fail them all after the work), and the sweep would end looking finished.
+    """
+    from minsheng_insure.results.metrics import BUDGET, SAMARITAN
+    from minsheng_insure.results.registry import METRICS
+
+    per_year = "" if spec.year is None else f" by year (year = {spec.year})"
+    # Budgets and the full cost belong to policy years: they do not exist by calendar year.
+    known = [m for m in METRICS if spec.year is None or m not in (*BUDGET, *SAMARITAN, "scheme_cost_yuan")]
+    problems = [Problem(where, "metrics", f"'{m}' is not a metric{per_year}",
+                        f"use names from docs/event-log.md, e.g. {', '.join(known[:6])}")
+                for m in spec.metrics if m not in known]
+    failing = 0
+    names = [c for c in points.columns if c != "point"]
+    for row in points[names].itertuples(index=False):
+        values = {k: _plain(v) for k, v in zip(names, row, strict=True)}
+        point_problems = _point_problems(spec, base, values, where)
+        failing += bool(point_problems)
+        if failing <= 3:  # the first few say what is wrong; the count says how widespread
+            problems += point_problems
+    if failing > 3:
+        problems.append(Problem(where, "parameters", f"{failing} of {len(points)} points are refused in all",
+                                "narrow the ranges or values to what the scenario allows"))
+    if problems:
+        raise ScenarioError(list(dict.fromkeys(problems)))  # a misspelt key is one problem, not one per point
+
+
+def _point_problems(spec: SweepSpec, base: Scenario, values: dict[str, Any], where: str) -> list[Problem]:
+    shown = ", ".join(f"{k} = {v!r}" for k, v in values.items())
     try:
-        scenario.with_overrides(first)
+        scenario = base.with_overrides(values)
     except ScenarioError as e:
-        unknown = [p for p in e.problems if p.problem == "unknown key"]
-        if unknown:
-            raise ScenarioError([Problem("sweep spec", f"parameters.{p.key}", "not a parameter of the base scenario "
-                                         f"{base}", p.fix) for p in unknown]) from None
+        return [Problem(where, f"parameters.{p.key}", "not a parameter of the base scenario", p.fix)
+                if p.problem == "unknown key" else
+                Problem(where, f"parameters.{p.key}" if p.key in values else p.key,
+                        f"at the point {shown}: {p.problem}", p.fix) for p in e.problems]
+    if spec.year is not None:
+        first = scenario.simulation.start_year
+        last = first + math.ceil(scenario.simulation.horizon_days / DAYS_PER_YEAR) - 1
+        if not first <= spec.year <= last:
+            return [Problem(where, "year", f"at the point {shown} the run covers {first}-{last}, not {spec.year}",
+                            f"use a year from {first} to {last}, or leave year out for the whole run")]
+    return []
 
 
 def _evaluate_chunk(model: Model, rows: list[dict[str, Any]], replications: int, seeds: list[int],
@@ -227,19 +289,38 @@ def _chunks(points: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
 
 
 class LocalExecutor:
-    """Worker processes on this machine (all cores by default)."""
+    """Worker processes on this machine (all cores by default, never more than there are tasks).
+
+    Workers die with the process that started them, even when it is SIGKILLed: a killed sweep
+    must not leave orphans computing points nobody will collect.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
 
     def map(self, fn: Callable, tasks: list[tuple]) -> Iterator[pd.DataFrame]:
-        if self.workers == 1:
+        workers = min(self.workers, len(tasks))
+        if workers <= 1:
             for task in tasks:
                 yield fn(*task)
             return
-        with ProcessPoolExecutor(self.workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for future in as_completed([pool.submit(fn, *task) for task in tasks]):
                 yield future.result()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux to SIGKILL this process when its parent dies (no-op elsewhere)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 class DaskExecutor:
@@ -254,7 +335,8 @@ class DaskExecutor:
 
         cluster = None
         if self.address == "local":
-            cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+            workers = max(1, min(self.workers or os.cpu_count() or 1, len(tasks)))  # no idle workers to start
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                    processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
@@ -271,22 +353,25 @@ class DaskExecutor:
 
 def sweep(spec: SweepSpec, spec_dir: Path = Path("."), executor: LocalExecutor | DaskExecutor | None = None,
           out: Path | None = None, model: Model | None = None, chunk_size: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+          progress: Callable[[int, int], None] | None = None, allow_outside: bool = False,
+          spec_name: str = "sweep spec") -> pd.DataFrame:
     """Evaluate every point of ``spec``; a tidy table, one row per point and replication.
 
     With ``out``, finished chunks are kept in ``out/results/`` and a restarted sweep runs only the
-    points missing there. ``model`` replaces the simulator (for toy models in tests).
+    points missing there. ``model`` replaces the simulator (for toy models in tests). The metrics
+    and every point are checked against the base scenario before the first point runs.
     """
     executor = executor or LocalExecutor()
     points = sample_points(spec)
+    fingerprint = spec.digest()
     if model is None:
-        if spec.base is None:
-            raise ScenarioError([Problem("sweep spec", "base", "no base scenario", 'add base = "scenario.toml"')])
-        _check_keys(spec_dir / spec.base, points)
-        model = scenario_model(spec_dir / spec.base, tuple(spec.metrics), spec.year)
-    done = _prepare_out(out, spec, points) if out is not None else set()
+        base = load_base(spec, spec_dir, allow_outside, spec_name)
+        check_sweep(spec, base, points, spec_name)
+        fingerprint = spec.digest(scenario_to_toml(base))
+        model = scenario_model(base, tuple(spec.metrics), spec.year)
+    done = _prepare_out(out, spec, points, fingerprint) if out is not None else set()
     todo = points[~points["point"].isin(done)]
-    workers = getattr(executor, "workers", None) or 1
+    workers = min(getattr(executor, "workers", None) or 1, max(len(todo), 1))
     # Chunks of several points keep scheduler overhead small; several chunks per worker keep them busy.
     size = chunk_size or max(1, min(32, len(todo) // (4 * workers) or 1))
     metrics = tuple(spec.metrics)
@@ -311,21 +396,78 @@ def _tidy(table: pd.DataFrame, spec: SweepSpec) -> pd.DataFrame:
     return table[columns].sort_values(["point", "replication"]).reset_index(drop=True)
 
 
-def _prepare_out(out: Path, spec: SweepSpec, points: pd.DataFrame) -> set[int]:
-    """Create or reopen a sweep folder; the points already finished there."""
+SWEEP_INFO = "sweep.json"
+DIGEST_KEY = b"minsheng_sweep_digest"
+
+
+def _prepare_out(out: Path, spec: SweepSpec, points: pd.DataFrame, digest: str) -> set[int]:
+    """Create or reopen a sweep folder; the points already finished there.
+
+    ``points.parquet`` (which also carries the fingerprint) is written before ``sweep.json``, each
+    whole or not at all, so a sweep.json that exists describes a folder that is ready. A damaged
+    sweep.json is rebuilt when points.parquet shows that the folder holds this very sweep.
+    """
     (out / "results").mkdir(parents=True, exist_ok=True)
-    info = out / "sweep.json"
-    if info.exists():
-        saved = json.loads(info.read_text(encoding="utf-8"))
-        if saved["digest"] != spec.digest():
-            raise ScenarioError([Problem(str(out), "", "holds results of a different sweep spec",
-                                         "use another --out folder, or the spec that made this one")])
-    else:
-        info.write_text(json.dumps({"digest": spec.digest(), "spec": spec.model_dump(), "points": len(points)},
-                                   indent=2), encoding="utf-8")
-        points.to_parquet(out / "points.parquet", index=False)
+    info = out / SWEEP_INFO
+    saved = _saved_digest(out)
+    if saved is not None and saved != digest:
+        raise ScenarioError([Problem(str(out), "", "holds results of a different sweep spec or base scenario",
+                                     "use another --out folder, or the spec and base scenario that made this one")])
+    if saved is None:
+        if any((out / "results").glob("part-*.parquet")):
+            raise ScenarioError([Problem(str(out), SWEEP_INFO, "is missing or damaged and points.parquet cannot "
+                                         "tell which sweep made the results there",
+                                         f"delete {out / 'results'} to start the sweep over, or use another --out")])
+        _write_points(out / "points.parquet", points, digest)
+    if saved is None or not _readable_info(info):
+        _atomic_write(info, json.dumps({"digest": digest, "spec": spec.model_dump(), "points": len(points)},
+                                       indent=2).encode())
     existing = [pd.read_parquet(p, columns=["point"]) for p in (out / "results").glob("part-*.parquet")]
     return set(pd.concat(existing)["point"]) if existing else set()
+
+
+def _saved_digest(out: Path) -> str | None:
+    """The fingerprint a sweep folder was made with: sweep.json's, else points.parquet's; None if neither."""
+    try:
+        return str(json.loads((out / SWEEP_INFO).read_text(encoding="utf-8"))["digest"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.read_schema(out / "points.parquet").metadata or {}
+    except (OSError, ValueError):
+        return None
+    return meta[DIGEST_KEY].decode() if DIGEST_KEY in meta else None
+
+
+def _readable_info(info: Path) -> bool:
+    try:
+        json.loads(info.read_text(encoding="utf-8"))["spec"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def _write_points(path: Path, points: pd.DataFrame, digest: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(points, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), DIGEST_KEY: digest.encode()})
+    partial = path.with_suffix(f".partial-{os.getpid()}")
+    pq.write_table(table, partial)
+    partial.replace(path)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, and durably: a kill or a power cut never leaves half a file."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    with partial.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    partial.replace(path)
 
 
 def _write_part(out: Path, part: pd.DataFrame) -> None:
@@ -338,8 +480,7 @@ def _write_part(out: Path, part: pd.DataFrame) -> None:
 
 def read_sweep(out: Path) -> pd.DataFrame:
     """The tidy table of a sweep folder (every finished point)."""
-    info = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
-    spec = SweepSpec.model_validate(info["spec"])
+    spec = sweep_spec_of(out)
     parts = [pd.read_parquet(p) for p in sorted((out / "results").glob("part-*.parquet"))]
     if not parts:
         return pd.DataFrame(columns=["point", *spec.parameters, "replication", *spec.metrics, "error"])
@@ -347,5 +488,13 @@ def read_sweep(out: Path) -> pd.DataFrame:
 
 
 def sweep_spec_of(out: Path) -> SweepSpec:
-    """The spec a sweep folder was made with."""
-    return SweepSpec.model_validate(json.loads((out / "sweep.json").read_text(encoding="utf-8"))["spec"])
+    """The spec a sweep folder was made with; a ScenarioError if its sweep.json is missing or damaged."""
+    info = out / SWEEP_INFO
+    try:
+        return SweepSpec.model_validate(json.loads(info.read_text(encoding="utf-8"))["spec"])
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(out), "", f"no {SWEEP_INFO}", "give a folder written by minsheng sweep "
+                                     "--out")]) from None
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ScenarioError([Problem(str(info), "", f"damaged ({type(e).__name__})", "run minsheng sweep again with "
+                                     "the same spec and --out: it rebuilds the file and resumes")]) from None

@@ -31,7 +31,8 @@ class FraudParams(Params):
     )
     report_delay_days: Distribution = Field(Fixed(value=0.5), description="Days from the staged 'incident' to report.")
     inflation_probability: Probability = Field(0.0, description="Share of genuine insured claims that are inflated.")
-    inflation_factor: NonNegative = Field(1.5, ge=1.0, description="Claimed loss / true loss of an inflated claim.")
+    # A plain float: NonNegative's own ge=0 would override ge=1 and let 0.5 through.
+    inflation_factor: float = Field(1.5, ge=1.0, description="Claimed loss / true loss of an inflated claim.")
     detection_share: Probability = Field(0.5, description="Share of fraudulent claims verification catches.")
 
     @property

@@ -70,7 +70,8 @@ class InsuranceParams(Params):
     )
     budget_yuan: NonNegative = Field(0.0, description="Fund (or premium, for the insurer rule) per policy year, yuan.")
     budget_schedule_yuan: list[NonNegative] | None = Field(
-        None, description="Budgets of policy years 0, 1, 2...; the last holds for later years. Replaces budget_yuan."
+        None, min_length=1,
+        description="Budgets of policy years 0, 1, 2...; the last holds for later years. Replaces budget_yuan.",
     )
     budget_rule: Literal["first_come", "pro_rata", "insurer"] = Field(
         "first_come", description="How the fixed budget pays claims."

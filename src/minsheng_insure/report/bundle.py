@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -53,16 +54,14 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
               info: dict) -> Exception | None:
     """Everything a run produces, into ``folder`` (an empty staging folder).
 
-    The results and tables are written first; if the plots or report then fail, the error is
+    The results and tables are written first; if the workbook, plots or report then fail, the error is
     returned rather than raised, so the caller keeps what was computed (see ``_report``).
     """
     summary = _write_side(folder, result, formats)
-    if "xlsx" in formats:
-        from minsheng_insure.report.excel import write_workbook  # openpyxl: only when a workbook is asked for
-
-        write_workbook(folder / "summary.xlsx", lang, result.scenario, {"": summary})
     _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
-    return _report(folder, lang, result)
+    workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary})) \
+        if "xlsx" in formats else None
+    return _report(folder, lang, result) or workbook
 
 
 def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang,
@@ -72,23 +71,33 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
                  for side in ("baseline", "scenario")}
     table = comparison_table(comparison)
     _write_table(table, folder / "comparison", formats)
-    if "xlsx" in formats:
-        from minsheng_insure.report.excel import write_workbook  # openpyxl: only when a workbook is asked for
-
-        write_workbook(folder / "comparison.xlsx", lang, comparison.scenario.scenario,
-                       {comparison.scenario.scenario.name: summaries["scenario"],
-                        comparison.baseline.scenario.name: summaries["baseline"]},
-                       comparison=table, baseline=comparison.baseline.scenario)
     _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
-    return _report(folder, lang, comparison.scenario, comparison)
+    workbook = _guarded(lambda: _workbook()(
+        folder / "comparison.xlsx", lang, comparison.scenario.scenario,
+        {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
+         summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario)) \
+        if "xlsx" in formats else None
+    return _report(folder, lang, comparison.scenario, comparison) or workbook
+
+
+def _workbook() -> Callable[..., None]:
+    """``report.excel.write_workbook``, imported when a workbook is asked for (openpyxl is slow to load)."""
+    from minsheng_insure.report.excel import write_workbook
+
+    return write_workbook
 
 
 def _report(folder: Path, lang: Lang, result: SimulationResult, comparison: Comparison | None = None
             ) -> Exception | None:
     """Build the report, returning (not raising) a failure: the saved results must survive it."""
+    return _guarded(lambda: build_report(folder, lang, result, comparison))
+
+
+def _guarded(step: Callable[[], object]) -> Exception | None:
+    """Run a presentation step (workbook, plots, report); its failure is returned, not raised."""
     try:
-        build_report(folder, lang, result, comparison)
-    except Exception as e:  # a plotting or rendering failure must not throw the simulation away
+        step()
+    except Exception as e:  # a workbook, plotting or rendering failure must not throw the simulation away
         return e
     return None
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,8 +29,13 @@ def number_format(metric: str, lang: Lang) -> str:
             "count": "#,##0.0"}[kind(metric)]
 
 
+def _text(value: object) -> object:
+    """Text with control characters written as escapes: openpyxl refuses them, losing the workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: repr(m.group())[1:-1], value) if isinstance(value, str) else value
+
+
 def _sheet_name(text: str, used: set[str]) -> str:
-    name = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31]
+    name = "".join(ch for ch in ILLEGAL_CHARACTERS_RE.sub("", text) if ch not in "[]:*?/\\'")[:31].strip() or "sheet"
     while name in used:
         name = name[:29] + f"~{len(used)}"
     used.add(name)
@@ -38,12 +44,15 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 def _write(ws: Worksheet, header: list[str], rows: list[list[object]], formats: list[str | None],
            frozen_columns: int) -> None:
-    ws.append(header)
+    ws.append([_text(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([None if (isinstance(v, float) and v != v) or v is pd.NA else v for v in row])
+        ws.append([None if (isinstance(v, float) and v != v) or v is pd.NA else _text(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text from a scenario that starts with '=' stays text, never a formula
+                cell.data_type = "s"
     for col, fmt in enumerate(formats, start=1):
         if fmt:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):

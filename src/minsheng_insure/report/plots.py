@@ -177,6 +177,7 @@ def save(fig: Figure, folder: Path, name: str) -> Path:
     return png
 
 
+@plt.rc_context({"text.parse_math": False})  # a '$' in a scenario name is text, not mathtext
 def draw_all(folder: Path, lang: Lang, result: SimulationResult,
              comparison: Comparison | None = None) -> dict[str, Path]:
     """Every plot for a run (or a comparison), saved in ``folder``; name -> PNG path."""

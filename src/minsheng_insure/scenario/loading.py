@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import tomllib
-import types
-import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from minsheng_insure.model.distributions import DISTRIBUTION_NAMES
-from minsheng_insure.scenario.errors import Problem, ReferenceProblems, ScenarioError
+from minsheng_insure.scenario.errors import Problem, ScenarioError
 from minsheng_insure.scenario.schema import Scenario
+from minsheng_insure.scenario.validation_errors import Origins, problems_of
 
-Origins = dict[str, str]
-"""Dotted key -> the file (or 'override') that set it, so errors name the right file."""
+MAX_FILE_BYTES = 1 << 20
+"""A scenario is a few kilobytes; a larger file is a mistake (a data file named by accident)."""
+MAX_DEPTH = 16
+"""Tables and lists nest at most about six levels in a scenario; deeper is a malformed file."""
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file, following ``extends`` (relative to the file) recursively."""
+def load_scenario(path: str | Path, allow_outside: bool = False) -> Scenario:
+    """Load and validate a scenario file, following ``extends`` (relative to the file) recursively.
+
+    ``extends`` may only name files inside the folder of ``path`` (or below it), so a scenario
+    cannot pull an unrelated file into a run and its report; ``allow_outside`` lifts that.
+    """
     path = Path(path)
-    data, origins = _resolve(path, ())
+    root = None if allow_outside else path.resolve().parent
+    data, origins = _resolve(path, (), root)
     return _validate(data, origins, str(path))
 
 
@@ -38,47 +43,91 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
                 raise ScenarioError([Problem("override", key, f"'{'.'.join(parts[: i + 1])}' is a value, not a table",
                                              "override the value itself, or a key of a table")])
             node = child
+        if isinstance(node.get(parts[-1]), dict) and not isinstance(value, dict):
+            # Replacing a whole table by a number would surface as a puzzling 'write a table' deep inside.
+            raise ScenarioError([Problem("override", key, "names a table, not a value",
+                                         f"override one of its keys, e.g. {key}.{next(iter(node[parts[-1]]), 'key')}")])
         node[parts[-1]] = value
         origins[key] = "override"
     return _validate(data, origins, "override")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """The table of a TOML file; a ScenarioError naming the file for anything that is not readable TOML."""
+
+    def refuse(problem: str, fix: str) -> ScenarioError:
+        return ScenarioError([Problem(str(path), "", problem, fix)])
+
     try:
         with path.open("rb") as f:
-            return tomllib.load(f)
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "", "file not found", "check the path (relative paths in "
-                                     "'extends' are relative to the file that names them)")]) from None
-    except tomllib.TOMLDecodeError as e:
-        problem = Problem(str(path), "", f"not valid TOML: {e}", "correct the syntax at that line")
-        raise ScenarioError([problem]) from None
+        raise refuse("file not found", "check the path (relative paths in 'extends' are relative to the file "
+                     "that names them)") from None
     except OSError as e:
-        problem = Problem(str(path), "", f"cannot be read: {e.strerror}", "check the path and permissions")
-        raise ScenarioError([problem]) from None
+        raise refuse(f"cannot be read: {e.strerror}", "check the path and permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise refuse(f"larger than {MAX_FILE_BYTES // 1024} KiB, not a scenario", "name the scenario's TOML file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise refuse(f"not UTF-8 text{hint}: byte {e.start} cannot be decoded",
+                     "save the file as UTF-8 (without BOM) text") from None
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as e:
+        raise refuse(f"not valid TOML: {e}", "correct the syntax at that line") from None
+    except RecursionError:
+        raise refuse("nested too deeply to read", f"scenarios nest tables and lists at most {MAX_DEPTH} levels") \
+            from None
+    if _depth(data) > MAX_DEPTH:
+        raise refuse(f"tables or lists nested more than {MAX_DEPTH} levels deep",
+                     "flatten the file; see the scenario format in the README")
+    return data
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origins]:
+def _depth(value: Any) -> int:
+    """How deeply tables and lists nest in ``value`` (iterative: the input may be hostile)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack += [(child, level + 1) for child in children if isinstance(child, dict | list)]
+    return deepest
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], root: Path | None) -> tuple[dict[str, Any], Origins]:
     """The merged data of ``path`` and its ``extends`` ancestors, with where each key came from."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
         raise ScenarioError([Problem(str(path), "extends", f"extends cycle: {cycle}", "remove one of the extends")])
-    data = _read_toml(path)
+    data = read_toml(path)
     parent_name = data.pop("extends", None)
     own_origins = {key: str(path) for key in _leaf_keys(data)}
     if parent_name is None:
         return data, own_origins
-    if not isinstance(parent_name, str):
+    if not isinstance(parent_name, str) or not parent_name.strip():
         raise ScenarioError([Problem(str(path), "extends", "must be a file name",
                                      'write extends = "other.toml"')])
     parent_path = path.parent / parent_name
-    if not parent_path.exists():
+    if root is not None and not parent_path.resolve().is_relative_to(root):
+        raise ScenarioError([Problem(str(path), "extends", f"'{parent_name}' is outside the scenario's folder {root}",
+                                     "copy the file into that folder, or pass --allow-outside if you trust it")])
+    if not parent_path.is_file():
         raise ScenarioError([Problem(str(path), "extends", f"'{parent_name}' not found (looked for {parent_path})",
                                      "name an existing scenario file, relative to this one")])
-    base, origins = _resolve(parent_path, (*chain, resolved))
+    base, origins = _resolve(parent_path, (*chain, resolved), root)
     replaced = [key.removesuffix(".dist") for key in own_origins if key.endswith(".dist")]
-    origins = {k: v for k, v in origins.items() if not any(k.startswith(r + ".") for r in replaced)}
+    replaced += list(own_origins)
+    # A key the child sets takes the blame for everything it replaces: the parent's value at that key,
+    # the parent's table it replaced with a value, and the parent's value it replaced with a table.
+    origins = {k: v for k, v in origins.items()
+               if not any(k == r or k.startswith(r + ".") or r.startswith(k + ".") for r in replaced)}
     origins.update(own_origins)
     return _merge(base, data), origins
 
@@ -109,130 +158,7 @@ def _validate(data: dict[str, Any], origins: Origins, default_file: str) -> Scen
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(_problems(e, data, origins, default_file)) from None
-
-
-def _problems(error: ValidationError, data: dict[str, Any], origins: Origins, default_file: str) -> list[Problem]:
-    problems = []
-    for err in error.errors():
-        cause = err.get("ctx", {}).get("error")
-        if isinstance(cause, ReferenceProblems):
-            problems += [Problem(_file_of(key, origins, default_file), key, problem, fix)
-                         for key, problem, fix in cause.problems]
-            continue
-        key = _user_key(err["loc"], data)
-        problems.append(Problem(_file_of(key, origins, default_file), key, _problem_text(err), _fix(err, key)))
-    return problems
-
-
-def _user_key(loc: tuple[Any, ...], data: Any) -> str:
-    """The dotted key as the user wrote it: pydantic puts the ``dist`` tag in the location, drop it."""
-    parts: list[str] = []
-    node = data
-    for item in loc:
-        if isinstance(node, dict) and item not in node and node.get("dist") == item:
-            continue
-        parts.append(str(item))
-        node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts)
-
-
-def _file_of(key: str, origins: Origins, default_file: str) -> str:
-    """The file that set ``key`` or the nearest table above it."""
-    if key in origins:
-        return origins[key]
-    above = [k for k in origins if key.startswith(k + ".")]
-    if above:
-        return origins[max(above, key=len)]
-    # A whole table: blame the file loaded if it wrote into the table, else its nearest ancestor that did.
-    below = {origins[k] for k in origins if k.startswith(key + ".")}
-    if default_file in below or not below:
-        return default_file
-    order = list(origins.values())
-    return max(below, key=order.index)
-
-
-def _problem_text(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required key is missing"
-    text = err["msg"]
-    if "input" in err and not isinstance(err["input"], dict):
-        text += f" (got {err['input']!r})"
-    return text.removeprefix("Value error, ")
-
-
-def _fix(err: dict[str, Any], key: str) -> str:
-    kind, ctx = err["type"], err.get("ctx", {})
-    field = _field_at(key.split("."))
-    described = f" ({field.description})" if field is not None and field.description else ""
-    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
-              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
-    if kind in bounds:
-        word, bound = bounds[kind]
-        return f"use a value {word} {ctx[bound]}{described}"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(key.split(".")[:-1])
-        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        return f"remove it or correct its spelling{hint}"
-    if kind == "missing":
-        return f"add {key.split('.')[-1]} = ...{described}"
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return f"write a number without quotes or units{described}"
-    if kind in ("bool_type", "bool_parsing"):
-        return "write true or false"
-    if kind in ("string_type",):
-        return "write text in quotes"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"write a table{described}"
-    if kind == "literal_error":
-        return f"use one of {ctx.get('expected')}"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return f"write a distribution table with dist = one of {', '.join(DISTRIBUTION_NAMES)}"
-    if kind in ("too_short", "too_long"):
-        return f"give the expected number of entries{described}"
-    return f"see the scenario format in the README{described}"
-
-
-def _model_at(path: list[str]) -> type[BaseModel] | None:
-    """The parameter model that holds the keys under ``path`` (dict keys such as crime type names skipped)."""
-    annotation: Any = Scenario
-    for part in path:
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(part)
-            if field is None:
-                return None
-            annotation = field.annotation
-        elif typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-        else:
-            return None
-    annotation = _unwrap(annotation)
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Annotated and Optional so the model (or dict) underneath shows."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _unwrap(args[0])
-    return annotation
-
-
-def _allowed_keys(path: list[str]) -> list[str]:
-    model = _model_at(path)
-    return sorted(model.model_fields) if model is not None else []
-
-
-def _field_at(path: list[str]) -> Any:
-    model = _model_at(path[:-1])
-    return None if model is None else model.model_fields.get(path[-1])
+        raise ScenarioError(problems_of(e, data, origins, default_file, Scenario)) from None
 
 
 def scenario_to_toml(scenario: Scenario, header: str = "") -> str:

@@ -25,6 +25,17 @@ from minsheng_insure.model.samaritan import SamaritanParams
 from minsheng_insure.model.trust import TrustParams
 from minsheng_insure.scenario.errors import ReferenceProblems
 
+MAX_HORIZON_DAYS = 36_525
+"""A century: the monthly review and the event log grow with the horizon."""
+MAX_HOUSEHOLDS = 5_000_000
+"""Asset values for every household and class are held per replication: beyond this a replication's
+arrays outgrow the 24 GiB of the 2-core machine the simulator is sized for."""
+MAX_INCIDENTS = 5_000_000
+"""Expected incidents in one replication; each takes about 1 KiB while simulated, so more than this
+does not fit a 24 GiB machine running a replication per core."""
+DATE_LIKE_DAY = 10_000
+"""A day number this large is almost always a date typed as 20160701."""
+
 
 class SimulationParams(Params):
     """Time frame of a run (scenario key ``simulation``)."""
@@ -112,6 +123,13 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
     for asset in sorted(set(s.insurance.coverage) - assets):
         problems.append((f"insurance.coverage.{asset}", "unknown asset class",
                          f"use one of {sorted(assets)} (defined under county.assets)"))
+    problems += _size_problems(s) + _timing_problems(s)
+    for asset, cover in sorted(s.insurance.coverage.items()):
+        if cover.per_claim_limit_yuan is not None and cover.deductible_yuan > cover.per_claim_limit_yuan:
+            problems.append((f"insurance.coverage.{asset}.deductible_yuan",
+                             f"deductible {cover.deductible_yuan:g} is above the per-claim limit "
+                             f"{cover.per_claim_limit_yuan:g}, so no claim could ever be paid",
+                             "lower the deductible or raise per_claim_limit_yuan"))
     for asset, cover in s.insurance.coverage.items():
         for name in sorted(set(cover.excluded_crime_types) - types):
             problems.append((f"insurance.coverage.{asset}.excluded_crime_types", f"unknown crime type '{name}'",
@@ -138,3 +156,44 @@ def parameter_keys(scenario: Scenario) -> list[str]:
 
     walk("", data)
     return keys
+
+
+def _size_problems(s: Scenario) -> list[tuple[str, str, str]]:
+    """Sizes that would hang or exhaust the memory of the machine the simulator is sized for."""
+    machine = "more than a 2-core 24 GiB machine can run"
+    problems = []
+    horizon = s.simulation.horizon_days
+    if horizon > MAX_HORIZON_DAYS:
+        problems.append(("simulation.horizon_days", f"{horizon:g} days is {machine}",
+                         f"use at most {MAX_HORIZON_DAYS} days (100 years)"))
+    if s.county.households > MAX_HOUSEHOLDS:
+        problems.append(("county.households", f"{s.county.households:,} households is {machine}",
+                         f"use at most {MAX_HOUSEHOLDS:,} households"))
+    elif horizon <= MAX_HORIZON_DAYS:
+        rate = sum(ct.rate_per_1000_households_per_year for ct in s.crime_types.values())
+        expected = rate / 1000 * s.county.households * horizon / 365
+        if expected > MAX_INCIDENTS:
+            problems.append(("county.households", f"with these crime rates and horizon, about {expected:,.0f} "
+                             f"incidents per replication is {machine}",
+                             f"keep households x rates x years below {MAX_INCIDENTS:,} incidents (fewer households, "
+                             "a shorter simulation.horizon_days or lower rates)"))
+    return problems
+
+
+def _timing_problems(s: Scenario) -> list[tuple[str, str, str]]:
+    """Start days at or past the end of the run: the mechanism would silently never act."""
+    horizon = s.simulation.horizon_days
+    starts = []
+    if s.insurance.coverage:
+        starts.append(("insurance.start_day", s.insurance.start_day))
+    if s.accountability.enabled:
+        starts.append(("accountability.start_day", s.accountability.start_day))
+    starts += [(f"campaigns.{i}.start_day", c.start_day) for i, c in enumerate(s.campaigns)]
+    problems = []
+    for key, day in starts:
+        if day >= horizon:
+            date = (" (it looks like a date; days count from 1 January of simulation.start_year)"
+                    if day >= DATE_LIKE_DAY else "")
+            problems.append((key, f"day {day:g} is at or after the end of the run (day {horizon:g}){date}",
+                             f"use a day below simulation.horizon_days = {horizon:g}, or lengthen the run"))
+    return problems
