@@ -25,6 +25,7 @@ from collections import deque
 import numpy as np
 
 from minsheng_insure.engine.base import ReplicationOutput
+from minsheng_insure.engine.casebook import Casebook
 from minsheng_insure.engine.county import CountyRun
 from minsheng_insure.model.insurance import FundLedger
 from minsheng_insure.scenario.schema import Scenario
@@ -32,50 +33,29 @@ from minsheng_insure.scenario.schema import Scenario
 INF = float("inf")
 
 
-class _Queue:
-    """What both fast queues record per case, and the arrivals not yet decided."""
+class _Queue(Casebook):
+    """Both fast queues: the case records, the arrivals not yet decided and the capacity plan."""
 
     def __init__(self, investigators: int, horizon_days: float) -> None:
-        self.capacity = investigators
-        self.horizon_days = horizon_days
+        super().__init__(investigators, horizon_days)
         self.now = 0.0
-        self._effort: list[float] = []
-        self._deadline: list[float] = []
-        self._priority: list[float] = []
-        self.start_day: list[float] = []
-        self.end_day: list[float] = []
-        self.cold_day: list[float] = []
         self._pending: list[tuple[float, int]] = []
         """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
-        self._cold: list[int] = []
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
-        first = len(self._effort)
-        count = arrival_day.size
-        arrivals = arrival_day.tolist()
-        self._effort += effort_days.tolist()
-        self._deadline += (arrival_day + patience_days).tolist()
-        self._priority += priority.tolist()
-        nan = [float("nan")] * count
-        self.start_day += nan
-        self.end_day += nan
-        self.cold_day += nan
+        ids = self._enter(arrival_day, effort_days, patience_days, priority)
         # Cases of earlier months may still be due after this month's; (day, case) keeps simpy's order.
         # Both runs are sorted already, so this sort is one merge.
-        self._pending = sorted([*self._pending[self._next:], *zip(arrivals, range(first, first + count), strict=True)])
+        self._pending = sorted([*self._pending[self._next:], *zip(arrival_day.tolist(), ids, strict=True)])
         self._next = 0
-        return np.arange(first, first + count)
+        return np.asarray(ids)
 
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         self._changes.extend(changes)
         self.capacity = changes[0][1]
-
-    def take_cold(self) -> np.ndarray:
-        taken, self._cold = self._cold, []
-        return np.asarray(taken, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for _, case in self._pending[self._next:]:

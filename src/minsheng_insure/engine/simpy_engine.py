@@ -21,6 +21,7 @@ import simpy
 from simpy.events import NORMAL, URGENT, EventPriority
 
 from minsheng_insure.engine.base import ReplicationOutput
+from minsheng_insure.engine.casebook import Casebook
 from minsheng_insure.engine.county import CountyRun
 from minsheng_insure.model.insurance import FundLedger
 from minsheng_insure.scenario.schema import Scenario
@@ -58,7 +59,7 @@ def feed_in_time_order(env: Environment, times: Sequence[float], handler: Callab
         env.at(times[0], 0).callbacks.append(fire)
 
 
-class SimpyInvestigationQueue:
+class SimpyInvestigationQueue(Casebook):
     """Investigators as a priority resource on a simpy environment, cases going cold while they wait.
 
     An investigation that would end after the horizon is not recorded, and its investigator takes
@@ -66,33 +67,17 @@ class SimpyInvestigationQueue:
     """
 
     def __init__(self, env: Environment, investigators: int, horizon_days: float) -> None:
+        super().__init__(investigators, horizon_days)
         self.env = env
-        self.capacity = investigators
-        self.horizon_days = horizon_days
         self.busy = 0
         self._waiting: list[tuple[float, int]] = []
-        self._effort: list[float] = []
-        self._deadline: list[float] = []
-        self._priority: list[float] = []
-        self.start_day: list[float] = []
-        self.end_day: list[float] = []
-        self.cold_day: list[float] = []
         self._finished: list[int] = []
-        self._cold: list[int] = []
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
-        first = len(self._effort)
-        arrivals = arrival_day.tolist()
-        self._effort += effort_days.tolist()
-        self._deadline += (arrival_day + patience_days).tolist()
-        self._priority += priority.tolist()
-        nan = [float("nan")] * len(arrivals)
-        self.start_day += nan
-        self.end_day += nan
-        self.cold_day += nan
-        feed_in_time_order(self.env, arrivals, lambda k: self._arrive(first + k))
-        return np.arange(first, first + len(arrivals))
+        ids = self._enter(arrival_day, effort_days, patience_days, priority)
+        feed_in_time_order(self.env, arrival_day.tolist(), lambda k: self._arrive(ids[k]))
+        return np.asarray(ids)
 
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         for day, investigators in changes:
@@ -140,10 +125,6 @@ class SimpyInvestigationQueue:
 
     def take_finished(self) -> np.ndarray:
         taken, self._finished = self._finished, []
-        return np.asarray(taken, dtype=np.int64)
-
-    def take_cold(self) -> np.ndarray:
-        taken, self._cold = self._cold, []
         return np.asarray(taken, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
