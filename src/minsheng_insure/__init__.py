@@ -11,8 +11,9 @@ do not pay for pandas, scipy and pydantic before they are needed.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from minsheng_insure.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -41,13 +42,4 @@ if TYPE_CHECKING:
     from minsheng_insure.scenario.schema import Scenario
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value  # later look-ups find it directly
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -6,8 +6,9 @@ command line can name a scenario error without loading the schema.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from minsheng_insure.lazy import lazy_exports
 
 _EXPORTS = {
     "Problem": "minsheng_insure.scenario.errors",
@@ -27,13 +28,4 @@ if TYPE_CHECKING:
     from minsheng_insure.scenario.schema import Scenario, SimulationParams, parameter_keys
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value  # later look-ups find it directly
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
