@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from _trees import ROOT, env_for, source_trees
 
@@ -21,8 +22,9 @@ ENTRY = "import sys; from minsheng_insure.cli import main; sys.argv[0] = 'minshe
 """What the ``minsheng`` console script runs."""
 
 
-def commands() -> dict[str, list[str]]:
-    scenarios = [str(p) for p in sorted((ROOT / "scenarios").glob("*.toml"))]
+def commands(tree: Path) -> dict[str, list[str]]:
+    """The timed commands; ``validate`` reads the tree's own scenario files (their format grows)."""
+    scenarios = [str(p) for p in sorted((tree / "scenarios").glob("*.toml"))]
     return {
         "python -c 'import pandas'": ["-c", "import pandas"],
         "import minsheng_insure": ["-c", "import minsheng_insure"],
@@ -37,7 +39,7 @@ def main() -> None:
     parser.add_argument("--against", help="An earlier revision (git) or a folder holding its checkout.")
     args = parser.parse_args()
     with source_trees(args.against) as trees:
-        runs = [(tree, name, argv) for tree in trees for name, argv in commands().items()]
+        runs = [(tree, name, argv) for tree in trees for name, argv in commands(trees[tree].parent).items()]
         times: dict[tuple[str, str], list[float]] = {(tree, name): [] for tree, name, _ in runs}
         for _ in range(args.repeat):
             for tree, name, argv in runs:

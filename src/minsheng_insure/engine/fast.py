@@ -162,14 +162,21 @@ class PriorityQueue(_Queue):
             else:
                 arriving = pending[i][1]
                 i += 1
-                heappush(waiting, (priority[arriving], arriving))
-            while waiting and busy < limit:
-                case = heappop(waiting)[1]
-                # A case that finds an investigator free on arrival starts, whatever its deadline.
-                if deadline[case] <= now and case != arriving:
-                    cold_day[case] = deadline[case]
-                    cold.append(case)
+                if busy >= limit:
+                    heappush(waiting, (priority[arriving], arriving))
                     continue
+            while busy < limit:
+                if arriving >= 0:
+                    # An investigator is free on arrival (so nobody waits): the case starts, whatever its deadline.
+                    case, arriving = arriving, -1
+                elif waiting:
+                    case = heappop(waiting)[1]
+                    if deadline[case] <= now:
+                        cold_day[case] = deadline[case]
+                        cold.append(case)
+                        continue
+                else:
+                    break
                 busy += 1
                 start_day[case] = now
                 finish = now + effort[case]

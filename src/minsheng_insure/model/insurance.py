@@ -251,10 +251,13 @@ class Contract:
 
     def year_terms(self, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per element of ``years``: whether the cover is in force, and the limit multiplier."""
-        unique, inverse = np.unique(years, return_inverse=True)
-        force = np.array([self.in_force(int(y)) for y in unique], dtype=bool)
-        scale = np.array([self.limit_scale(int(y)) for y in unique])
-        return force[inverse], scale[inverse]
+        if not years.size:
+            return np.zeros(0, dtype=bool), np.ones(0)
+        first = int(years.min())
+        span = range(first, int(years.max()) + 1)  # a run spans a few policy years: look each up once
+        force = np.array([self.in_force(y) for y in span], dtype=bool)
+        scale = np.array([self.limit_scale(y) for y in span])
+        return force[years - first], scale[years - first]
 
 
 @dataclass

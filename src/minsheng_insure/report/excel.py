@@ -50,7 +50,8 @@ def _write(ws: Worksheet, header: list[str], rows: list[list[object]], formats: 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append([None if (isinstance(v, float) and v != v) or v is pd.NA else _text(v) for v in row])
-        for cell in ws[ws.max_row]:
+    for cells in ws.iter_rows(min_row=2):  # one pass: ws.max_row costs a scan of every row each time
+        for cell in cells:
             if cell.data_type == "f":  # text from a scenario that starts with '=' stays text, never a formula
                 cell.data_type = "s"
     for col, fmt in enumerate(formats, start=1):
