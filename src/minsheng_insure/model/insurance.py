@@ -320,25 +320,25 @@ class FundLedger:
         """Decide claims, in decision order, on ``day``; returns the cases paid something and the
         cases refused (household limit used up, or fund empty) by this call."""
         n = case.size
-        approved, paid = np.zeros(n), np.zeros(n)
-        denial = np.zeros(n, dtype=np.int8)
+        approved, paid, denial = [0.0] * n, [0.0] * n, [0] * n
         pro_rata = self.rule == "pro_rata"
-        drawn = self._drawn
+        drawn, threshold = self._drawn, 1 - 1e-12
+        limits = {y: self._limit(y) for y in set(year.tolist())}
+        accounts = {y: self.account(y) for y in limits}
         rows = zip(case.tolist(), day.tolist(), year.tolist(), household.tolist(), asset.tolist(),
                    amount.tolist(), strict=True)
         for i, (c, d, y, h, a, asked) in enumerate(rows):
             key = (h, a, y)
-            room = self._limit(y)[a] - drawn.get(key, 0.0)
-            owed = min(asked, room)
+            owed = min(asked, limits[y][a] - drawn.get(key, 0.0))
             if owed <= 0:
                 denial[i] = HOUSEHOLD_LIMIT
                 continue
             approved[i] = owed
-            account = self.account(y)
+            account = accounts[y]
             before = account.owed_yuan
             account.owed_yuan = before + owed
             account.claims += 1
-            if account.owed_yuan >= account.fund_yuan * (1 - 1e-12) and math.isnan(account.exhausted_day):
+            if account.owed_yuan >= account.fund_yuan * threshold and math.isnan(account.exhausted_day):
                 account.exhausted_day = d
             if pro_rata:
                 self._pro_rata[y].append((c, d, owed))
@@ -353,10 +353,11 @@ class FundLedger:
             else:
                 account.refused += 1
                 denial[i] = BUDGET_EXHAUSTED
-        keep = (denial > 0) | (not pro_rata)
-        self._decided.append((case[keep], day[keep], approved[keep], paid[keep],
-                              np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
-        return case[paid > 0], case[denial > 0]
+        paid_yuan, refusal = np.array(paid), np.array(denial, dtype=np.int8)
+        keep = (refusal > 0) | (not pro_rata)
+        self._decided.append((case[keep], day[keep], np.array(approved)[keep], paid_yuan[keep],
+                              np.where(paid_yuan[keep] > 0, day[keep], np.nan), refusal[keep]))
+        return case[paid_yuan > 0], case[refusal > 0]
 
     def settle(self) -> None:
         """Pay each policy year's pro-rata claims once all of them are decided (no-op for other rules)."""
