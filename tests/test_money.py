@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from minsheng_insure import simulate
+from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.model.codebook import BUDGET_EXHAUSTED, HOUSEHOLD_LIMIT
 from minsheng_insure.model.insurance import Contract, FundLedger, InsuranceParams
 
@@ -157,3 +158,20 @@ def test_counting_by_event_dates_moves_reports_into_the_quarter_they_were_made()
     assert by_event.loc[(0, 2016, 1), "reported"] == q1_reports
     assert by_incident.loc[(0, 2016, 1), "reported"] > q1_reports  # incidents of late March report in May
     assert by_event["incidents"].equals(by_incident["incidents"].reindex(by_event.index, fill_value=0.0))
+
+
+def test_policy_years_come_with_calendar_dates() -> None:
+    assert [str(day_to_date(d, 2016)) for d in (0, 58, 59, 181, 364, 365)] == [
+        "2016-01-01", "2016-02-28", "2016-03-01", "2016-07-01", "2016-12-31", "2017-01-01"]
+    scenario = small_scenario(**{"insurance.start_day": 181, "insurance.policy_year_start_day": 181,
+                                 "insurance.budget_yuan": 20_000, "simulation.horizon_days": 730})
+    result = simulate(scenario, replications=3, seed=2)
+    years = result.policy_years().set_index("policy_year")
+    assert [str(d) for d in years["start_date"]] == ["2016-07-01", "2017-07-01"]
+    assert [str(d) for d in years["end_date"]] == ["2017-06-30", "2018-06-30"]
+    assert years["partial"].tolist() == [False, True]
+    funds = result.funds[result.funds["fund"] == "property"].groupby("policy_year")
+    assert years["loss_ratio"].tolist() == pytest.approx(
+        (funds["approved_yuan"].mean() / funds["budget_yuan"].mean()).tolist())
+    ran_out = funds["exhausted_day"].mean()
+    assert years.loc[0, "ran_out_date"] == day_to_date(ran_out[0], 2016)

@@ -6,6 +6,8 @@ months always line up; seasonality and year-on-year comparisons need exactly tha
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 
 DAYS_PER_YEAR = 365
@@ -26,6 +28,13 @@ def month_windows(horizon_days: float) -> list[tuple[int, float, float]]:
             windows.append((month, float(start), float(end)))
         year += 1
     return windows
+
+
+def day_to_date(day: float, start_year: int) -> datetime.date:
+    """The calendar date of simulation day ``day`` (365-day years: 29 February is skipped)."""
+    year, day_of_year = divmod(int(day), DAYS_PER_YEAR)
+    month = int(np.searchsorted(MONTH_START, day_of_year, side="right"))
+    return datetime.date(start_year + year, month, day_of_year - int(MONTH_START[month - 1]) + 1)
 
 
 def year_index(day: np.ndarray) -> np.ndarray:

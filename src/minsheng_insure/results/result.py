@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
 from minsheng_insure.results.metrics import compute_metrics, normalise_by
 from minsheng_insure.results.stats import mean_ci, paired_changes
 from minsheng_insure.scenario.schema import Scenario
@@ -76,6 +77,33 @@ class SimulationResult:
             rows.append(summary.assign(policy_year=int(year)))
         columns = ["policy_year", "day", "mean", "ci_low", "ci_high", "n"]
         return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+    def policy_years(self) -> pd.DataFrame:
+        """The property scheme's policy years with calendar dates: premium, incurred and paid claims,
+        loss ratio (incurred / premium), share of valid claims paid, how often and when (mean date
+        over the replications where it happened) the fund or the insurer's cap ran out, and the
+        result (insurer: premium less loading less paid; county fund: what is left). Money in yuan,
+        means over replications, read from ``funds``."""
+        rows = self.funds[self.funds["fund"] == "property"]
+        grouped = rows.groupby("policy_year")
+        table = pd.DataFrame({
+            "premium_yuan": grouped["budget_yuan"].mean(), "incurred_yuan": grouped["approved_yuan"].mean(),
+            "paid_yuan": grouped["paid_yuan"].mean(), "claims_decided": grouped["claims_decided"].mean(),
+            "claims_paid": grouped["claims_paid"].mean(), "claims_refused": grouped["claims_refused"].mean(),
+            "ran_out_share": grouped["exhausted_day"].apply(lambda d: d.notna().mean()),
+            "result_yuan": grouped["result_yuan"].mean(), "days_in_run": grouped["days_in_run"].first(),
+        })
+        table["loss_ratio"] = table["incurred_yuan"] / table["premium_yuan"].where(table["premium_yuan"] > 0)
+        table["valid_claims_paid_share"] = table["claims_paid"] / table["claims_decided"].where(
+            table["claims_decided"] > 0)
+        year = self.scenario.simulation.start_year
+        dates = grouped[["start_day", "end_day"]].first()
+        table.insert(0, "start_date", [day_to_date(d, year) for d in dates["start_day"]])
+        table.insert(1, "end_date", [day_to_date(d - 1, year) for d in dates["end_day"]])
+        table["ran_out_date"] = [None if np.isnan(d) else day_to_date(d, year)
+                                 for d in grouped["exhausted_day"].mean()]
+        table["partial"] = table.pop("days_in_run") < DAYS_PER_YEAR
+        return table.reset_index()
 
     def period_change(self, period: str = "quarter", counted_by: str = "incident") -> pd.DataFrame:
         """Year-on-year change of every metric for each period (``quarter``, ``month`` or ``year``).
