@@ -65,16 +65,16 @@ EVENT_DATE: dict[str, str] = {
 A claim refused at screening has no decision day and counts on its report day."""
 
 
-def _with_periods(events: pd.DataFrame, scenario: Scenario, keys: list[str],
-                  day_column: str = "incident_day") -> pd.DataFrame:
-    day = events[day_column].to_numpy()
+def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
+                   rows: slice | np.ndarray) -> dict[str, np.ndarray]:
+    """Each grouping column for the events ``rows``, with year, quarter and month taken from ``day``."""
+    day = day[rows]
     derived = {
         "year": lambda: scenario.simulation.start_year + year_index(day),
         "quarter": lambda: quarter_of_year(day),
         "month": lambda: month_of_year(day),
     }
-    extra = {k: derived[k]() for k in keys if k in derived}
-    return events.assign(**extra) if extra else events
+    return {c: derived[c]() if c in derived else events[c].to_numpy()[rows] for c in columns}
 
 
 def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
@@ -127,12 +127,13 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
     group_cols = ["replication", *keys]
     blocks = []
     for date, names in by_date.items():
-        dated = ev.assign(decision_day=decision_day) if date == "decision_day" else ev
-        happened = ~np.isnan(dated[date].to_numpy())
-        dated = _with_periods(dated[happened], scenario, keys, date)
-        table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[happened] for k in names})
+        day = decision_day if date == "decision_day" else ev[date].to_numpy()
+        # Events whose date did not happen count nowhere (their parts are zero); every incident has a day.
+        kept_rows = slice(None) if date == "incident_day" else ~np.isnan(day)
+        columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
+        table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[kept_rows] for k in names})
         for col in group_cols:
-            table[col] = dated[col].to_numpy()
+            table[col] = columns[col]
         blocks.append(table.groupby(group_cols, observed=True, sort=True).sum())
     sums = pd.concat(blocks, axis=1).fillna(0.0)[list(parts)] if len(blocks) > 1 else blocks[0]
     sums = _complete(sums.sort_index(), events["replication"].unique(), keys)
