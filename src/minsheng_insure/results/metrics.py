@@ -62,7 +62,8 @@ EVENT_DATE: dict[str, str] = {
     **{name: "decision_day" for name in ["claims_denied", *(f"claims_denied_{r}" for r in DENIAL_REASONS[1:])]},
 }
 """Under ``counted_by="event"``, the date each count is counted on (others: the incident's date).
-A claim refused at screening has no decision day and counts on its report day."""
+A claim refused at screening has no decision day and counts on its report day; what happens after
+the horizon (claims decided and paid later) falls in no period."""
 
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
@@ -128,8 +129,9 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
     blocks = []
     for date, names in by_date.items():
         day = decision_day if date == "decision_day" else ev[date].to_numpy()
-        # Events whose date did not happen count nowhere (their parts are zero); every incident has a day.
-        kept_rows = slice(None) if date == "incident_day" else ~np.isnan(day)
+        # Events whose date did not happen count nowhere (their parts are zero), nor do payouts decided
+        # after the horizon: no period of the run holds them. Every incident has a day inside it.
+        kept_rows = slice(None) if date == "incident_day" else day < scenario.simulation.horizon_days
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
         table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[kept_rows] for k in names})
         for col in group_cols:
