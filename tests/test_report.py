@@ -174,7 +174,7 @@ def test_report_renders_in_headless_chromium(files, tmp_path) -> None:
         capture_output=True, text=True, timeout=120)
     dom = done.stdout
     assert 'id="headline"' in dom
-    assert label("reported", "zh") in dom or label("reported", "en") in dom
+    assert metric_label("reported", "zh") in dom or metric_label("reported", "en") in dom
     assert 'data-images="5"' in dom and 'data-images-ok="yes"' in dom
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
