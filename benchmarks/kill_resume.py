@@ -64,7 +64,7 @@ def main() -> int:
         if whole.returncode != 0:
             print(whole.stderr)
             return 1
-        killed, out, left, finished_before = 0, folder / "killed", [], []
+        killed, out, left, finished_before, gone_after = 0, folder / "killed", [], [], []
         for _ in range(args.kills):
             marker = uuid.uuid4().hex
             proc = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.DEVNULL,
@@ -75,7 +75,11 @@ def main() -> int:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed += 1
             proc.wait()
-            time.sleep(0.5)  # give the kernel time to deliver the workers' parent-death signal
+            # How long the workers outlive their parent: the kernel's parent-death signal, not their chunk.
+            killed_at = time.perf_counter()
+            while live_processes(marker) and time.perf_counter() - killed_at < 30:
+                time.sleep(0.02)
+            gone_after.append(time.perf_counter() - killed_at)
             left.append(len(live_processes(marker)))
             finished_before.append(read_sweep(out)["point"].nunique() if (out / "sweep.json").exists() else 0)
         last = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True)
@@ -87,6 +91,10 @@ def main() -> int:
         print(f"SIGKILLs: {killed} of {args.kills} rounds (the others finished first)")
         print(f"points finished after each kill: {finished_before}")
         print(f"live processes left after each kill: {left} (total {sum(left)})")
+        chunk = uninterrupted / max(len(list((folder / "whole" / "results").glob("part-*.parquet"))), 1)
+        slowest = max(gone_after)
+        print(f"workers gone at most {slowest:.2f} s after the kill, against {chunk:.2f} s a chunk takes: "
+              f"{slowest / chunk:.2f} of a chunk (below 1: they die with the parent, not after their chunk)")
         print(f"final table identical to the uninterrupted run: {identical}")
         return 0 if identical and sum(left) == 0 and killed > 0 else 1
     finally:

@@ -84,7 +84,9 @@ class CountyRun:
                 self._injuries(start, end)
         self.clock.finish()
         if self.series_on:
-            self._clear_series(self._arrests(self.queue.take_finished()), self.queue.take_cold())
+            queued_case, queued_clears, village, case_type = self._history()
+            self._clear_series(_arrests(self.queue.take_finished(), queued_clears), self.queue.take_cold(),
+                               queued_case, village, case_type)
         self.desk.ledger.settle()
         return ReplicationOutput(events=self._event_columns(), samaritan=self._samaritan_columns(),
                                  timeline={k: np.array([row[k] for row in self.timeline]) for k in self.timeline[0]},
@@ -99,13 +101,13 @@ class CountyRun:
         paid, refused = self.desk.take_decided()
         self.samaritan_desk.take_decided()
         if now > feedback.last_review:
-            queued_case = np.concatenate(self.queued_case)
-            village = np.concatenate(self.case_village)
-            arrests = self._arrests(finished)
+            queued_case, queued_clears, village, case_type = self._history()
+            arrests = _arrests(finished, queued_clears)
             cleared = queued_case[arrests]
             if self.series_on:
-                cleared = np.concatenate([cleared, self._clear_series(arrests, cold)])
-            feedback.close_month(now - feedback.last_review, np.concatenate(self.case_type)[cleared],
+                cleared = np.concatenate([cleared, self._clear_series(arrests, cold, queued_case, village,
+                                                                      case_type)])
+            feedback.close_month(now - feedback.last_review, case_type[cleared],
                                  village[cleared], village[paid], village[queued_case[cold]], village[refused])
         feedback.review(now)
         self._renew(now, month_end)
@@ -116,17 +118,19 @@ class CountyRun:
         self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
                               **month_resources(self.population, s.investigation.investigators, plan, month_end)})
 
-    def _arrests(self, finished: np.ndarray) -> np.ndarray:
-        """Queue ids of the finished investigations (queue ids) that cleared their case, in id order."""
-        return np.sort(finished[np.concatenate(self.queued_clears)[finished]])
+    def _history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The cases so far, joined once per review: per queued case (queue id order) its case id and
+        whether an investigation clears it; per case (case id order) its village and crime type."""
+        parts = (self.queued_case, self.queued_clears, self.case_village, self.case_type)
+        queued_case, queued_clears, village, case_type = (np.concatenate(part) for part in parts)
+        return queued_case, queued_clears, village, case_type
 
-    def _clear_series(self, arrests: np.ndarray, cold: np.ndarray) -> np.ndarray:
+    def _clear_series(self, arrests: np.ndarray, cold: np.ndarray, queued_case: np.ndarray, village: np.ndarray,
+                      case_type: np.ndarray) -> np.ndarray:
         """Add the cases found cold to the backlog, clear the series each arrest in a campaign window
         leads to (``model.campaigns``; both as queue ids), and return the case ids so cleared."""
         s, queue = self.scenario, self.queue
-        queued_case = np.concatenate(self.queued_case)
-        case_type = np.concatenate(self.case_type)
-        township = self.population.village_township[np.concatenate(self.case_village)]
+        township = self.population.village_township[village]
         group = case_type * s.county.townships + township
         backlog_case = np.concatenate([self.cold_backlog[0], queued_case[np.sort(cold)]])
         backlog_day = np.concatenate([self.cold_backlog[1], np.asarray(queue.cold_day)[np.sort(cold)]])
@@ -299,6 +303,11 @@ class CountyRun:
                    for name, (dtype, _) in FUNDS_COLUMNS.items() if name != "replication"}
         columns["replication"] = np.full(len(rows), self.replication, dtype=np.int64)
         return columns
+
+
+def _arrests(finished: np.ndarray, queued_clears: np.ndarray) -> np.ndarray:
+    """Queue ids of the finished investigations that cleared their case, in id order."""
+    return np.sort(finished[queued_clears[finished]])
 
 
 def _policy_years_in_run(start_day: float, year_start_day: int, horizon: float) -> list[int]:
