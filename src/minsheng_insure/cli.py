@@ -28,6 +28,7 @@ from minsheng_insure.scenario.errors import ScenarioError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from minsheng_insure.experiments.decompose import Decomposition
     from minsheng_insure.results.comparison import Comparison
     from minsheng_insure.results.result import SimulationResult
     from minsheng_insure.scenario.schema import Scenario
@@ -197,7 +198,9 @@ def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Ou
 def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
             quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
-            allow_outside: AllowOutside = False) -> None:
+            allow_outside: AllowOutside = False, decompose: Annotated[bool, typer.Option(
+                help="Also split the effect among the scheme's components (Shapley values; runs 2^k "
+                     "scenarios, k components) and show it in the report.")] = False) -> None:
     """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
     from minsheng_insure.api import compare as compare_scenarios
     from minsheng_insure.report.bundle import write_comparison
@@ -212,8 +215,58 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
         with _progress(quiet, f"{b.name} / {s.name}") as progress:
             comparison = compare_scenarios(b, s, replications, seed, workers, progress)
         _print_comparison(comparison, by, language)
+        parts = _decompose(b, s, replications, seed, workers, quiet, None, comparison) if decompose else None
         if folder is not None:
+            if parts is not None:
+                from minsheng_insure.report.decomposition import write_decomposition
+
+                write_decomposition(folder, parts, chosen, language)
             failure = write_comparison(folder, comparison, chosen, language, {
+                "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
+                "overrides": sets or [], "decompose": decompose})
+    if out is not None:
+        _finish(out, failure, language)
+
+
+def _decompose(b: Scenario, s: Scenario, replications: int, seed: int, workers: int, quiet: bool, by: str | None,
+               comparison: Comparison | None = None, lang: Lang = "en") -> Decomposition:
+    """Run a decomposition with a progress bar and print its whole-run table."""
+    from minsheng_insure.experiments.decompose import decompose, switches
+    from minsheng_insure.report.decomposition import decomposition_display
+
+    subsets = 2 ** len(switches(b, s))
+    with _progress(quiet, f"{b.name} / {s.name}: {subsets} runs") as progress:
+        parts = decompose(b, s, replications, seed, workers, progress, by=by, comparison=comparison)
+    _print_table(decomposition_display(parts.table(), lang),
+                 label("table_title_decompose", lang, scenario=s.name, baseline=b.name, subsets=subsets,
+                       replications=replications, seed=seed), 2)
+    return parts
+
+
+@app.command(name="decompose")
+def decompose_command(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0,
+                      out: Out = None, force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
+                      quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
+                      allow_outside: AllowOutside = False) -> None:
+    """Split SCENARIO's effect against BASELINE among its components (insurance, officers, investigators and
+    accountability, cameras, campaigns, ...) by Shapley values over every combination, with 95% CIs."""
+    from minsheng_insure.report.bundle import write_decomposition_run
+    from minsheng_insure.scenario.compatibility import check_comparable
+    from minsheng_insure.scenario.loading import load_scenario
+
+    chosen, language, by = _formats(formats), _lang(lang), _by(by)
+    b, s = load_scenario(baseline, allow_outside), _load(scenario, sets, allow_outside)
+    check_comparable(b, s, str(baseline), str(scenario))
+    failure = None
+    with _output(out, force, [baseline, scenario]) as folder:
+        parts = _decompose(b, s, replications, seed, workers, quiet, by, lang=language)
+        if by is not None:
+            from minsheng_insure.report.tables import group_keys
+
+            table = parts.table(by)
+            _print_table(table.astype(str), f"{s.name} / {b.name} by {by}", len(group_keys(table)) + 2)
+        if folder is not None:
+            failure = write_decomposition_run(folder, parts, chosen, language, by, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
                 "overrides": sets or []})
     if out is not None:

@@ -19,16 +19,22 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from minsheng_insure import __version__
+from minsheng_insure.report.decomposition import TABLE as DECOMPOSITION
+from minsheng_insure.report.decomposition import draw_decomposition, read_decomposition, write_decomposition
 from minsheng_insure.report.html import render
 from minsheng_insure.report.labels import Lang
 from minsheng_insure.report.tables import comparison_table, summary_table
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.io import load_result, save_result
 from minsheng_insure.results.result import SimulationResult
+
+if TYPE_CHECKING:
+    from minsheng_insure.experiments.decompose import Decomposition
 
 FORMATS = ("csv", "xlsx", "parquet")
 
@@ -118,10 +124,13 @@ def build_report(folder: Path, lang: Lang, result: SimulationResult | None = Non
 
     if result is None:
         result, comparison = load_saved(folder)
+    parts = read_decomposition(folder) if comparison is not None else None
     staging = Path(tempfile.mkdtemp(prefix=".plots-", dir=folder))
     try:
         plots = draw_all(staging, lang, result, comparison)
-        page = render(lang, __version__, plots, result, comparison)
+        if parts is not None:
+            plots[DECOMPOSITION] = draw_decomposition(staging, parts[0], lang)
+        page = render(lang, __version__, plots, result, comparison, parts)
         partial = folder / f".report.html.{os.getpid()}"
         partial.write_text(page, encoding="utf-8")
         final_plots = folder / "plots"
@@ -140,3 +149,12 @@ def load_saved(folder: Path) -> tuple[SimulationResult, Comparison | None]:
         comparison = Comparison(load_result(folder / "baseline"), load_result(folder / "scenario"))
         return comparison.scenario, comparison
     return load_result(folder), None
+
+
+def write_decomposition_run(folder: Path, decomposition: Decomposition, formats: set[str], lang: Lang,
+                            by: str | None, info: dict) -> Exception | None:
+    """What ``minsheng decompose`` produces, into ``folder``: the tables, ``run.json`` and the plot;
+    like ``write_run``, a plotting failure is returned, not raised."""
+    write_decomposition(folder, decomposition, formats, lang, by)
+    _write_info(folder, {"command": "decompose", "formats": sorted(formats), "lang": lang, **info})
+    return _guarded(lambda: draw_decomposition(folder / "plots", decomposition.table(), lang))

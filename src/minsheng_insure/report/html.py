@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from minsheng_insure.report.decomposition import decomposition_html
 from minsheng_insure.report.labels import Lang, label
 from minsheng_insure.report.tables import headline_display, localise
 from minsheng_insure.results.comparison import Comparison
@@ -61,8 +62,8 @@ def _parameters(result: SimulationResult, lang: Lang) -> str:
 
 
 def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationResult,
-           comparison: Comparison | None = None) -> str:
-    """The report's HTML text."""
+           comparison: Comparison | None = None, decomposition: tuple[pd.DataFrame, dict] | None = None) -> str:
+    """The report's HTML text; ``decomposition`` (a saved table and its description) adds its section."""
     title = label("report_title_compare" if comparison else "report_title_run", lang)
     subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
                else result.scenario.name)
@@ -81,6 +82,7 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
 <p class="meta">{html.escape(method)}</p>
 <h2>{html.escape(label("section_headline", lang))}</h2>
 {_table(head, "headline")}
+{decomposition_html(*decomposition, lang, _table) if decomposition else ""}
 <h2>{html.escape(label("section_plots", lang))}</h2>
 {images}
 <h2>{html.escape(label("section_tables", lang))}: {html.escape(result.scenario.name)}</h2>

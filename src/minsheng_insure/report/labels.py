@@ -94,6 +94,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis_change": {"en": "Change (%)", "zh": "变化 (%)"},
     "legend_budget": {"en": "Budget (policy year)", "zh": "年度资金"},
     "legend_exhausted": {"en": "Budget ran out", "zh": "资金用尽"},
+    # decomposition (experiments.decompose)
+    "component_insurance": {"en": "Insurance cover and fund", "zh": "保险保障与资金"},
+    "component_officers": {"en": "Auxiliary officers", "zh": "辅警（一村一警）"},
+    "component_accountability": {"en": "Investigators and accountability", "zh": "侦查警力与责任追究"},
+    "component_cameras": {"en": "Cameras", "zh": "视频监控"},
+    "component_campaigns": {"en": "Campaigns", "zh": "专项行动"},
+    "component_trust": {"en": "Trust feedback", "zh": "群众信任反馈"},
+    "component_samaritan": {"en": "Good-samaritan cover", "zh": "见义勇为保险"},
+    "component_deterrence": {"en": "Deterrence", "zh": "威慑效应"},
+    "component_other": {"en": "Other differences", "zh": "其他差异"},
+    "component_total": {"en": "Total effect", "zh": "总效应"},
+    "section_decomposition": {"en": "Where the effect comes from", "zh": "效应分解"},
+    "col_total_effect": {"en": "Total effect [95% CI]", "zh": "总效应 [95%置信区间]"},
+    "unit_points": {"en": "pp", "zh": "个百分点"},
+    "decomposition_text": {
+        "en": "The scheme's effect against the baseline split among its components ({components}) by Shapley "
+              "values: all {subsets} combinations of the components switched on were run with the same "
+              "{replications} replications (seed {seed}, common random numbers), and each component gets what it "
+              "adds averaged over every order of switching them on. A cell gives the component's effect and, in "
+              "brackets, its share of the total effect with a 95% CI across the paired replications; the shares "
+              "add up to the total.",
+        "zh": "按Shapley值将方案相对基准的效应分解到各组成部分（{components}）："
+              "各部分开关的全部{subsets}种组合均以相同的{replications}次重复运行（随机种子{seed}，共同随机数），每部分取其在所有开启顺序下边际贡献的平均。"
+              "单元格为该部分的效应，括号内为其占总效应的比例及基于成对重复的95%置信区间；各部分之和等于总效应。"},
+    "decomposition_check": {
+        "en": "Sum check: the components' effects add up to the total effect; largest gap over the metrics {gap} "
+              "of the total.",
+        "zh": "加总检验：各部分效应之和等于总效应；各指标中最大相对差为{gap}。"},
+    "plot_decomposition": {"en": "Share of the effect by component", "zh": "各组成部分占效应的比例"},
+    "axis_share_of_effect": {"en": "Share of the total effect (%)", "zh": "占总效应比例 (%)"},
+    "table_title_decompose": {
+        "en": "{scenario} against {baseline}, split by Shapley values: {subsets} runs of {replications} "
+              "replications each (common random numbers), seed {seed}; effect (share of the total [95% CI])",
+        "zh": "{scenario} 对比 {baseline} 的Shapley分解：{subsets}组运行，每组{replications}次重复（共同随机数），"
+              "随机种子{seed}；效应（占总效应比例 [95%置信区间]）"},
     # messages
     "msg_wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     "msg_no_cjk_font": {
