@@ -261,10 +261,12 @@ def decompose_command(baseline: Path, scenario: Path, replications: Replications
     with _output(out, force, [baseline, scenario]) as folder:
         parts = _decompose(b, s, replications, seed, workers, quiet, by, lang=language)
         if by is not None:
+            from minsheng_insure.report.decomposition import decomposition_display
             from minsheng_insure.report.tables import group_keys
 
             table = parts.table(by)
-            _print_table(table.astype(str), f"{s.name} / {b.name} by {by}", len(group_keys(table)) + 2)
+            _print_table(decomposition_display(table, language), f"{s.name} / {b.name}: {label(by, language)}",
+                         len(group_keys(table)) + 2)
         if folder is not None:
             failure = write_decomposition_run(folder, parts, chosen, language, by, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,

@@ -337,7 +337,8 @@ def decompose(
 
 def _subset_metrics(result: SimulationResult, keys: list[str], counted_by: str) -> pd.DataFrame:
     frame = result.metrics(keys, counted_by)
-    return frame.set_index(["replication", *keys])[list(DECOMPOSED_METRICS)]
+    # A metric a grouping lacks (the scheme's full cost by year) is NaN, and left out of its table.
+    return frame.set_index(["replication", *keys]).reindex(columns=list(DECOMPOSED_METRICS))
 
 
 def _cube(per_subset: list[pd.DataFrame], keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

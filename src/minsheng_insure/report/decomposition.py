@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from minsheng_insure.report.labels import CATALOGUE, Lang, label, metric_label, metric_unit
-from minsheng_insure.report.tables import fmt
+from minsheng_insure.report.tables import KEY_COLUMNS, fmt
 from minsheng_insure.results.registry import kind
 
 if TYPE_CHECKING:
@@ -50,14 +50,16 @@ def fmt_share(share: float, low: float, high: float) -> str:
 
 
 def decomposition_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The whole-run decomposition as text, one row per metric: the total effect with its 95% CI, then
+    """A decomposition as text, one row per metric (and group): the total effect with its 95% CI, then
     per component its effect and (share of the total [95% CI])."""
     rows = []
     components = [c for c in dict.fromkeys(table["component"]) if c != TOTAL]
-    for metric, block in table.groupby("metric", sort=False):
+    keys = [c for c in table.columns if c in KEY_COLUMNS or c == "month"]
+    for (*group, metric), block in table.groupby([*keys, "metric"], sort=False):
         by = block.set_index("component")
         total = by.loc[TOTAL]
-        row = {label("metric", lang): metric_label(metric, lang), label("unit", lang): metric_unit(metric, lang),
+        row = {label(k, lang): str(v) for k, v in zip(keys, group, strict=True)}
+        row |= {label("metric", lang): metric_label(metric, lang), label("unit", lang): metric_unit(metric, lang),
                label("col_total_effect", lang): f"{fmt_effect(total['effect'], metric, lang)} "
                                                 f"[{fmt_effect(total['effect_ci_low'], metric, lang)}, "
                                                 f"{fmt_effect(total['effect_ci_high'], metric, lang)}]"}
