@@ -24,16 +24,17 @@ _EXPORTS = {
     "ScenarioError": "minsheng_insure.scenario.errors",
     "SimulationResult": "minsheng_insure.results.result",
     "compare": "minsheng_insure.api",
+    "decompose": "minsheng_insure.api",
     "load_scenario": "minsheng_insure.scenario.loading",
     "simulate": "minsheng_insure.api",
 }
 """Each public name and the module that defines it."""
 
 __all__ = ["EVENT_COLUMNS", "Comparison", "Scenario", "ScenarioError", "SimulationResult", "__version__",
-           "compare", "load_scenario", "simulate"]
+           "compare", "decompose", "load_scenario", "simulate"]
 
 if TYPE_CHECKING:
-    from minsheng_insure.api import compare, simulate
+    from minsheng_insure.api import compare, decompose, simulate
     from minsheng_insure.model.codebook import EVENT_COLUMNS
     from minsheng_insure.results.comparison import Comparison
     from minsheng_insure.results.result import SimulationResult

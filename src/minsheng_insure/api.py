@@ -1,14 +1,18 @@
-"""The public entry points: ``simulate`` one scenario, ``compare`` two with common random numbers."""
+"""The public entry points: ``simulate`` one scenario, ``compare`` two with common random numbers,
+``decompose`` a scheme's effect into its components (``experiments.decompose``)."""
 
 from __future__ import annotations
 
 from minsheng_insure.engine.base import Engine
 from minsheng_insure.engine.runner import Progress, run_replications
+from minsheng_insure.experiments.decompose import decompose
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.events import event_frame, funds_frame, samaritan_frame, timeline_frame
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.compatibility import check_comparable
 from minsheng_insure.scenario.schema import Scenario
+
+__all__ = ["compare", "decompose", "simulate"]
 
 
 def simulate(
