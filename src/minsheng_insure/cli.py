@@ -215,7 +215,8 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
         with _progress(quiet, f"{b.name} / {s.name}") as progress:
             comparison = compare_scenarios(b, s, replications, seed, workers, progress)
         _print_comparison(comparison, by, language)
-        parts = _decompose(b, s, replications, seed, workers, quiet, None, comparison) if decompose else None
+        parts = _decompose(b, s, replications, seed, workers, quiet, None, comparison, language) if decompose \
+            else None
         if folder is not None:
             if parts is not None:
                 from minsheng_insure.report.decomposition import write_decomposition

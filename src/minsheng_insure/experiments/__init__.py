@@ -1,3 +1,4 @@
-"""Experiments over many runs: calibration, parameter sweeps, sensitivity analysis."""
+"""Experiments over many runs: calibration, decomposition of a scheme's effect, parameter sweeps,
+sensitivity analysis."""
 
-__all__ = ["calibration", "sensitivity", "sweep"]
+__all__ = ["calibration", "decompose", "sensitivity", "sweep"]

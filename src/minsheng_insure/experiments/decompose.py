@@ -236,7 +236,8 @@ class Decomposition:
         parts = table[table["component"] != TOTAL].groupby([*keys, "metric"], sort=False)["effect"].sum()
         total = table[table["component"] == TOTAL].set_index([*keys, "metric"])["effect"]
         gap = (parts.reindex(total.index) - total).abs()
-        relative = np.where(gap == 0, 0.0, gap / total.abs())
+        with np.errstate(invalid="ignore", divide="ignore"):  # no effect at all: a gap of 0 is no gap
+            relative = np.where(gap == 0, 0.0, gap / total.abs())
         return pd.DataFrame({"total": total, "sum_of_components": parts.reindex(total.index),
                              "gap_share": relative}).reset_index()
 
@@ -309,8 +310,10 @@ def decompose(
         raise ScenarioError([Problem("decompose", ", ".join(s.component for s in found),
                                      f"{len(found)} components would need {2 ** len(found)} scenarios",
                                      f"group keys with components= into at most {MAX_COMPONENTS}")])
-    if comparison is not None and (comparison.baseline.seed, comparison.baseline.replications) != (seed, replications):
-        raise ValueError("the comparison lent to decompose must have the same seed and replications")
+    if comparison is not None and (
+            (comparison.baseline.seed, comparison.baseline.replications) != (seed, replications)
+            or (comparison.baseline.scenario, comparison.scenario.scenario) != (baseline, scenario)):
+        raise ValueError("the comparison lent to decompose must be of the same scenarios, seed and replications")
     groupings = [(), tuple(normalise_by(by))] if by else [()]
     k = len(found)
     lent = {0: comparison.baseline, (1 << k) - 1: comparison.scenario} if comparison is not None else {}

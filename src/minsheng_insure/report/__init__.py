@@ -1,3 +1,5 @@
-"""Presenting results: headline tables, the workbook, plots, the HTML report, labels and output folders."""
+"""Presenting results: headline tables, the workbook, plots, the HTML report, decompositions, the
+generated docs and their scenario tables, labels and output folders."""
 
-__all__ = ["bundle", "docs", "excel", "html", "labels", "output", "plots", "tables"]
+__all__ = ["bundle", "decomposition", "docs", "excel", "html", "labels", "output", "plots", "scenario_tables",
+           "tables"]
