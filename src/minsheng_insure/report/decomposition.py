@@ -163,8 +163,8 @@ def shares_plot(table: pd.DataFrame, lang: Lang) -> object:
     ax.axvline(100, color="grey", linewidth=1, linestyle=":")
     ax.set_yticks(y, [metric_label(m, lang) for m in metrics])
     ax.set(title=label("plot_decomposition", lang), xlabel=label("axis_share_of_effect", lang))
-    ax.legend(fontsize="small", loc="lower right")
-    fig.tight_layout()
+    fig.legend(fontsize="small", loc="lower center", ncol=min(len(components), 4))  # below: bars fill the axes
+    fig.tight_layout(rect=(0, 0.03 + 0.03 * ((len(components) - 1) // 4 + 1), 1, 1))
     return fig
 
 
