@@ -66,7 +66,8 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
     title = label("report_title_compare" if comparison else "report_title_run", lang)
     subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
                else result.scenario.name)
-    head = headline_display(comparison.table() if comparison else result.summary(), lang)
+    head = headline_display(comparison.table() if comparison else result.summary(), lang,
+                            result.scenario.simulation.start_year)
     by_year = localise(result.summary("year"), lang, result.scenario)
     images = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
