@@ -78,8 +78,8 @@ def test_comparison_workbook_reads_back(files) -> None:
                              "运行信息"]
     comparison = wb["对比"]
     header = [c.value for c in comparison[1]]
-    assert header == ["分组", "年份", "季度", "保单年度起", "保单年度止", "案件类别", "财产类别", "乡镇", "指标", "单位",
-                      "基准", "方案", "差值", "差值95%置信区间下限", "差值95%置信区间上限", "变化",
+    assert header == ["分组", "年份", "季度", "保单年度起", "保单年度止", "案件类别", "财产类别", "乡镇", "指标",
+                      "单位", "基准", "方案", "差值", "差值95%置信区间下限", "差值95%置信区间上限", "变化",
                       "变化95%置信区间下限", "变化95%置信区间上限", "重复次数"]
     assert comparison.freeze_panes == "J2" and comparison.auto_filter.ref == f"A1:S{comparison.max_row}"
     rows = list(comparison.iter_rows(min_row=2, values_only=False))
@@ -107,8 +107,9 @@ def test_comparison_workbook_reads_back(files) -> None:
     head = [c.value for c in headline[1]]
     assert head[:5] == header[:5] and "报案数 变化" in head and "赔付金额 (万元)" in head and len(head) < 25
     summary = wb["汇总 base"]
-    assert [c.value for c in summary[1]][8:] == ["指标", "单位", "均值", "95%置信区间下限", "95%置信区间上限", "重复次数"]
-    assert "案件总数（含未报案）" in {r[8].value for r in summary.iter_rows(min_row=2)}
+    assert [c.value for c in summary[1]][8:] == ["指标", "单位", "均值", "95%置信区间下限", "95%置信区间上限",
+                                                 "重复次数"]
+    assert metric_label("incidents", "zh") in {r[8].value for r in summary.iter_rows(min_row=2)}
     params = wb["参数与来源 scheme"]
     assert "insurance.budget_yuan" in [r[0].value for r in params.iter_rows(min_row=2)]
     info = {r[0].value: r[1].value for r in wb["运行信息"].iter_rows(min_row=2)}
