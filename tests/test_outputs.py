@@ -105,3 +105,14 @@ def test_a_saved_result_loads_from_a_path_given_as_text(small_comparison, tmp_pa
     save_result(tmp_path, small_comparison.scenario, "test")
     loaded = load_result(str(tmp_path))
     assert loaded.events.equals(small_comparison.scenario.events)
+
+
+def test_messages_fill_in_without_clashing_with_the_lookup() -> None:
+    import string
+
+    from minsheng_insure.report.labels import CATALOGUE
+
+    for key, texts in CATALOGUE.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("en", "zh")]
+        assert fields[0] == fields[1], key                  # both languages take the same values
+        assert not fields[0] & {"key", "lang"}, key          # label(key, lang, **values) would refuse them

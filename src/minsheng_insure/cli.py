@@ -305,7 +305,7 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(hel
             continue
         missing = missing_provenance(scenario) if provenance else []
         for key in missing:
-            _error(_say("err_no_provenance", path=path, key=key))
+            _error(_say("err_no_provenance", path=path, parameter=key))
         failed |= bool(missing)
         if not missing:
             out_console.print(_say("msg_valid_provenance" if provenance else "msg_valid", path=path), highlight=False)
@@ -337,7 +337,7 @@ def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, w
                   fmt_pct(reported[row.metric]) if row.metric in reported else "")
     out_console.print(t)
     for key, value in result.parameters.items():
-        out_console.print(_say("msg_fitted", key=key, value=f"{value:.4g}"), highlight=False)
+        out_console.print(_say("msg_fitted", parameter=key, value=f"{value:.4g}"), highlight=False)
     errors = ", ".join(_say("msg_fit_points", metric=k, error=v) for k, v in result.errors().items())
     out_console.print(_say("msg_fit_error", errors=errors, evaluations=result.evaluations), highlight=False)
     if write:

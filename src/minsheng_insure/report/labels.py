@@ -232,10 +232,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "err_sweep_unfinished": {"en": "{path}: the sweep is not finished. Fix: run minsheng sweep again with the same "
                                    "--out",
                              "zh": "{path}：扫描尚未完成。修改方法：以相同的 --out 再次运行 minsheng sweep"},
-    "err_no_provenance": {"en": "{path}: {key}: no provenance. Fix: add \"{key}\" = \"source, or assumption: why\" "
+    "err_no_provenance": {"en": "{path}: {parameter}: no provenance. Fix: add \"{parameter}\" = \"source, or assumption: why\" "
                                 "under [provenance]",
-                          "zh": "{path}：{key}：未注明来源。修改方法：在 [provenance] 下添加 "
-                                "\"{key}\" = \"来源，或 assumption: 理由\""},
+                          "zh": "{path}：{parameter}：未注明来源。修改方法：在 [provenance] 下添加 "
+                                "\"{parameter}\" = \"来源，或 assumption: 理由\""},
     "err_sweep_failed": {"en": "{failed} of {points} points failed; see the error column of {path}",
                          "zh": "{points} 个点中有 {failed} 个失败；见 {path} 的 error 列"},
     "msg_valid": {"en": "ok: {path}", "zh": "通过：{path}"},
@@ -245,7 +245,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "zh": "{points} 个点 × {replications} 次重复，结果在 {path}"},
     "msg_calibration_written": {"en": "wrote the fitted values and their provenance into {path}",
                                 "zh": "已将拟合值及其来源写入 {path}"},
-    "msg_fitted": {"en": "fitted {key} = {value}", "zh": "拟合值 {key} = {value}"},
+    "msg_fitted": {"en": "fitted {parameter} = {value}", "zh": "拟合值 {parameter} = {value}"},
     "msg_fit_error": {"en": "fit error (simulated - reported): {errors}; {evaluations} evaluations",
                       "zh": "拟合误差（仿真值 − 公布值）：{errors}；共 {evaluations} 次评估"},
     "msg_fit_points": {"en": "{metric} {error:+.2f} points", "zh": "{metric} {error:+.2f} 个百分点"},
