@@ -232,8 +232,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "err_sweep_unfinished": {"en": "{path}: the sweep is not finished. Fix: run minsheng sweep again with the same "
                                    "--out",
                              "zh": "{path}：扫描尚未完成。修改方法：以相同的 --out 再次运行 minsheng sweep"},
-    "err_no_provenance": {"en": "{path}: {parameter}: no provenance. Fix: add \"{parameter}\" = \"source, or assumption: why\" "
-                                "under [provenance]",
+    "err_no_provenance": {"en": "{path}: {parameter}: no provenance. Fix: add \"{parameter}\" = \"source, or "
+                                "assumption: why\" under [provenance]",
                           "zh": "{path}：{parameter}：未注明来源。修改方法：在 [provenance] 下添加 "
                                 "\"{parameter}\" = \"来源，或 assumption: 理由\""},
     "err_sweep_failed": {"en": "{failed} of {points} points failed; see the error column of {path}",
