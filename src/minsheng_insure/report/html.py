@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,10 @@ details { margin: 1em 0; }
 @media print { body { max-width: none; } details { display: block; } details > * { display: block; } }
 """
 
+FIGURE = re.compile(r"[+\-\[\d]")
+"""A cell that shows a figure (formatted by ``report.numbers``: 6,419, +40.7%, [1.2, 3.4], a date, '-'),
+right-aligned like a number."""
+
 CHECK = """
 window.addEventListener('load', function () {
   var images = Array.prototype.slice.call(document.images);
@@ -46,7 +51,7 @@ def _table(frame: pd.DataFrame, table_id: str = "") -> str:
         cells = []
         for value in row:
             text = "-" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
-            klass = ' class="text"' if isinstance(text, str) else ""
+            klass = ' class="text"' if isinstance(text, str) and not FIGURE.match(text) else ""
             shown = f"{text:,.4g}" if isinstance(text, float) else str(text)
             cells.append(f"<td{klass}>{html.escape(shown)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
