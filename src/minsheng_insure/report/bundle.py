@@ -108,7 +108,7 @@ def _write_info(folder: Path, info: dict) -> dict:
     """Write ``run.json``: the command's ``info`` (seed, replications, files, language, command line)
     with the version, engine, Python and the time; returns what it wrote (the workbook lists it)."""
     written = {"version": __version__, "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-               "engine": "fast", "python": platform.python_version(), **info}
+               "engine": "fast", "python": platform.python_version(), **info}  # the commands run the default engine
     (folder / "run.json").write_text(json.dumps(written, indent=2, ensure_ascii=False), encoding="utf-8")
     return written
 
