@@ -14,9 +14,8 @@ import openpyxl
 import pytest
 
 from minsheng_insure.report import plots
-from minsheng_insure.report.excel import number_format
 from minsheng_insure.report.labels import CATALOGUE, LANGS, label, metric_label, metric_unit
-from minsheng_insure.report.tables import fmt
+from minsheng_insure.report.numbers import cell, fmt
 from minsheng_insure.results.metrics import GROUPINGS
 from minsheng_insure.results.registry import METRICS
 from minsheng_insure.scenario.loading import scenario_to_toml
@@ -37,7 +36,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("report")
     base = folder / "base.toml"
     base.write_text(scenario_to_toml(small_scenario(**{"insurance.coverage": {}, "name": "base",
-                                                       "simulation.horizon_days": 730})))
+                                                       "simulation.horizon_days": 730,
+                                                       "crime_types.burglary.label_zh": "入室盗窃"})))
     scheme = folder / "scheme.toml"
     scheme.write_text('extends = "base.toml"\nname = "scheme"\n[insurance]\nbudget_yuan = 40000\nstart_day = 181\n'
                       'policy_year_start_day = 181\n[insurance.coverage.goods]\ndeductible_yuan = 100\n'
@@ -64,35 +64,68 @@ def test_one_registry_decides_how_each_metric_is_shown() -> None:
     for name, metric in METRICS.items():
         share = metric.kind == "share"
         assert fmt(0.5, name).endswith("%") == share, name
-        assert (number_format(name, "en") == "0.0%") == share, name
+        assert (cell(0.5, name, "en")[1] == "0.0%") == share, name
         assert (metric_unit(name, "en") == "share") == share, name
         assert metric_label(name, "zh") == metric.zh
     assert metric_unit("payout_yuan", "zh") == "万元" and fmt(25_000, "payout_yuan", "zh") == "2.50"
     assert metric_unit("samaritan_injuries", "zh") == "人"
-    assert fmt(0.5, "a_sweep_output") == "0.50"  # a name the registry lacks is a count
+    assert fmt(0.5, "a_sweep_output") == "0.5"  # a name the registry lacks is a count
 
 
 def test_comparison_workbook_reads_back(files) -> None:
     wb = openpyxl.load_workbook(files["compare"] / "comparison.xlsx")
-    names = wb.sheetnames
-    assert any(n.startswith(label("sheet_comparison", "zh")) for n in names)
-    assert any(n.startswith(label("sheet_parameters", "zh")) for n in names)
-    comparison = wb[names[0]]
+    assert wb.sheetnames == ["主要结果", "对比", "汇总 scheme", "汇总 base", "参数与来源 scheme", "参数与来源 base",
+                             "运行信息"]
+    comparison = wb["对比"]
     header = [c.value for c in comparison[1]]
-    assert header[:4] == ["指标", "单位", "基准", "方案"]
-    assert comparison.freeze_panes == "B2"
-    rows = {r[0].value: r for r in comparison.iter_rows(min_row=2)}
-    assert rows["赔付金额"][1].value == "万元"          # money in 万元 in Chinese
+    assert header == ["分组", "年份", "季度", "保单年度起", "保单年度止", "案件类别", "财产类别", "乡镇", "指标",
+                      "单位", "基准", "方案", "差值", "差值95%置信区间下限", "差值95%置信区间上限", "变化",
+                      "变化95%置信区间下限", "变化95%置信区间上限", "重复次数"]
+    assert comparison.freeze_panes == "J2" and comparison.auto_filter.ref == f"A1:S{comparison.max_row}"
+    rows = list(comparison.iter_rows(min_row=2, values_only=False))
+    whole = {r[8].value: r for r in rows if r[0].value == "全期"}
+    assert whole["赔付金额"][9].value == "万元"          # money in 万元 in Chinese
     # two policy years of a 40,000 yuan budget: at most 8 万元 (80,000 if it were shown in yuan)
-    assert 0 < rows["赔付金额"][3].value <= 8.0 + 1e-9
-    assert rows["报案率"][3].number_format == "0.0%"
-    summary = wb[[n for n in names if n.startswith(label("sheet_summary", "zh"))][1]]
-    header = [c.value for c in summary[1]]
-    assert header[0] == "年份" and "发案数 (件)" in header and "赔付金额 (万元)" in header
-    assert summary.freeze_panes == "B2"
-    params = wb[next(n for n in names if n.startswith(label("sheet_parameters", "zh")))]
-    keys = [r[0].value for r in params.iter_rows(min_row=2)]
-    assert "insurance.budget_yuan" in keys
+    assert 0 < whole["赔付金额"][11].value <= 8.0 + 1e-9 and whole["赔付金额"][11].number_format == "#,##0.00"
+    assert whole["报案率"][10].number_format == "0.0%" and 0 < whole["报案率"][10].value < 1
+    change = whole["报案数"][15]       # a % change is a fraction shown as a percentage, not 42.1 in percent
+    assert change.number_format == "+0.0%;-0.0%;0.0%" and -1 < change.value < 5
+    # keys are typed: years and townships are numbers, policy years dates, names translated
+    years = {r[1].value for r in rows if r[0].value == "年份"}
+    assert years == {2016, 2017}
+    townships = [r[7].value for r in rows if r[0].value == "乡镇"]
+    assert townships and all(isinstance(t, int) for t in townships)
+    policy = [r for r in rows if r[0].value == "保单年度"]
+    assert {(r[3].value.date().isoformat(), r[4].value.date().isoformat()) for r in policy} == {
+        ("2016-01-01", "2016-06-30"), ("2016-07-01", "2017-06-30"), ("2017-07-01", "2017-12-31")}
+    assert policy[0][3].number_format == "yyyy-mm-dd"
+    crimes = {r[5].value for r in rows if r[0].value == "案件类别"}
+    assert "入室盗窃" in crimes and "burglary" not in crimes, crimes  # a type without label_zh keeps its name
+    assets = {r[6].value for r in rows if r[0].value == "财产类别"}
+    assert "无财产" in assets, assets  # the test county's own asset names have no Chinese label
+    headline = wb["主要结果"]
+    head = [c.value for c in headline[1]]
+    assert head[:5] == header[:5] and "报案数 变化" in head and "赔付金额 (万元)" in head and len(head) < 25
+    summary = wb["汇总 base"]
+    assert [c.value for c in summary[1]][8:] == ["指标", "单位", "均值", "95%置信区间下限", "95%置信区间上限",
+                                                 "重复次数"]
+    assert metric_label("incidents", "zh") in {r[8].value for r in summary.iter_rows(min_row=2)}
+    params = wb["参数与来源 scheme"]
+    assert "insurance.budget_yuan" in [r[0].value for r in params.iter_rows(min_row=2)]
+    info = {r[0].value: r[1].value for r in wb["运行信息"].iter_rows(min_row=2)}
+    assert info["随机种子"] == 0 and info["重复次数"] == 3 and info["仿真引擎"] == "fast"
+    assert info["命令行"].startswith("minsheng compare ") and "--lang zh" in info["命令行"]
+    assert info["基准方案文件"].endswith("base.toml") and info["minsheng-insure 版本"]
+
+
+def test_parquet_and_csv_keep_typed_keys(files) -> None:
+    import pandas as pd
+
+    table = pd.read_parquet(files["compare"] / "comparison.parquet")
+    assert len(table[table.year == 2017]) > 0
+    townships = table.loc[table.grouping == "township", "township"]
+    assert townships.dtype == "Int64" and list(townships.drop_duplicates()) == sorted(townships.unique())
+    assert pd.read_csv(files["compare"] / "comparison.csv")["year"].dropna().eq(2017).any()
 
 
 def test_english_run_workbook_and_formats(files, tmp_path) -> None:
@@ -121,8 +154,9 @@ def test_report_rebuilds_from_saved_results(files) -> None:
     before = (out / "report.html").read_text(encoding="utf-8")
     (out / "report.html").unlink()
     shutil.rmtree(out / "plots")
-    done = minsheng("report", str(out), "--lang", "zh")
+    done = minsheng("report", str(out))  # in the language the folder was written in
     assert done.returncode == 0, done.stderr
+    assert "报告已重新生成" in done.stderr
     after = (out / "report.html").read_text(encoding="utf-8")
     assert after.count("<img") == before.count("<img") == 5
     assert "主要结果" in after and (out / "plots" / "forest.svg").exists()
@@ -138,9 +172,56 @@ def test_report_on_a_folder_without_results_is_refused(tmp_path) -> None:
 
 def test_plots_fall_back_to_english_without_a_cjk_font(monkeypatch) -> None:
     monkeypatch.setattr(plots, "cjk_font", lambda: None)
-    with pytest.warns(UserWarning, match="no CJK font"):
+    with pytest.warns(plots.MissingFontWarning, match="未找到中文字体"):
         assert plots.plot_language("zh") == "en"
     assert plots.plot_language("en") == "en"
+
+
+def test_a_missing_font_is_one_line_on_the_command_line(files, tmp_path, monkeypatch, capsys) -> None:
+    from minsheng_insure import cli
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    out = tmp_path / "nofont"
+    monkeypatch.setattr(sys, "argv", ["minsheng", "run", str(files["scheme"]), "-n", "1", "--out", str(out), "-q",
+                                      "--lang", "zh", "--format", "csv"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code in (0, None)
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "字体" in line]
+    assert lines == [label("warn_prefix", "zh") + label("msg_no_cjk_font", "zh")], err
+    assert "UserWarning" not in err and "warnings.warn" not in err
+
+
+FONT_PROBE = """
+import json, sys
+from matplotlib import font_manager
+before = sorted({f.name for f in font_manager.fontManager.ttflist})
+if sys.argv[1] == "forget":  # the cache a matplotlib run wrote before the font was installed
+    font_manager.fontManager.ttflist = [f for f in font_manager.fontManager.ttflist
+                                        if not any(c in f.name for c in ("WenQuanYi", "Noto Sans CJK", "Droid"))]
+    import matplotlib
+    font_manager.json_dump(font_manager.fontManager, f"{matplotlib.get_cachedir()}/fontlist-v"
+                           f"{font_manager.FontManager.__version__}.json")
+    print(json.dumps(None))
+else:
+    from minsheng_insure.report.plots import CJK_FAMILIES, cjk_font
+    print(json.dumps([[f for f in before if f in CJK_FAMILIES], cjk_font()]))
+"""
+
+
+@pytest.mark.skipif(not any(Path(p).is_file() for p in plots.CJK_FILES), reason="no CJK font installed here")
+def test_a_font_installed_after_matplotlib_cached_its_list_is_found(tmp_path) -> None:
+    import json
+
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    for step in ("forget", "find"):
+        done = subprocess.run([sys.executable, "-c", FONT_PROBE, step], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    listed, found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert listed == []        # the stale cache really lacks the font ...
+    assert found in plots.CJK_FAMILIES   # ... and the plots find it anyway
 
 
 def test_killed_run_leaves_no_half_written_folder(files, tmp_path) -> None:
@@ -209,6 +290,6 @@ def test_hostile_text_stays_text_in_the_workbook_and_plots(tmp_path, monkeypatch
         cli.main()
     assert exit_info.value.code in (0, None)
     assert (out / "report.html").exists() and (out / "plots" / "cases_by_month.png").exists()
-    sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[-1]
+    sheet = next(ws for ws in openpyxl.load_workbook(out / "summary.xlsx") if ws.title.startswith("Parameters"))
     source = next(row[3] for row in sheet.iter_rows() if row[0].value == "insurance.budget_yuan")
     assert source.data_type == "s" and source.value == '=HYPERLINK("http://x")\\x07bell'

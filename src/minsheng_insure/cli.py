@@ -2,11 +2,16 @@
 
 Exit codes: 0 success; 1 the run failed; 2 bad input (a scenario problem, a wrong option, an
 output folder that would be overwritten). Errors are one line each; ``--debug`` adds the traceback.
+Help and messages are in the language of ``--lang`` or ``MINSHENG_LANG`` (``report.labels``): the
+help texts are chosen when the command is built, from the command line and the environment.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -21,7 +26,7 @@ from rich.table import Table
 # matplotlib, SALib, dask) when it runs, so --help and validate start quickly.
 from minsheng_insure import __version__
 from minsheng_insure.extras import MissingExtra
-from minsheng_insure.report.labels import LANGS, Lang, label
+from minsheng_insure.report.labels import LANGS, Lang, cli_language, label
 from minsheng_insure.report.output import OutputExistsError, output_folder
 from minsheng_insure.scenario.errors import ScenarioError
 
@@ -35,33 +40,45 @@ if TYPE_CHECKING:
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
+HELP_LANG: Lang = cli_language(sys.argv, os.environ)
+"""The language of the help texts, fixed when this module builds the command (``report.labels``)."""
+
+
+def _help(key: str) -> str:
+    return label(key, HELP_LANG)
+
 
 class BadInput(Exception):
     """A command-line value that cannot be used; reported as one line with exit code 2."""
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Simulate county social-order livelihood insurance (社会治安民生保险).")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=_help("cli_app"))
 # Off a terminal (a pipe, a CI log) rich would wrap at 80 columns; tables read better wider.
 out_console = Console(width=None if sys.stdout.isatty() else 150)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150, soft_wrap=True)
 _debug = False
+_messages: Lang = HELP_LANG
+"""The language of messages and errors; ``main`` reads it again from the command line it runs."""
 
-Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help="Independent replications.")]
-Seed = Annotated[int, typer.Option(min=0, help="Seed; the same seed gives the same results.")]
-Out = Annotated[Path | None, typer.Option(help="Folder for the tables (refused if not empty, see --force).")]
-Force = Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")]
-Workers = Annotated[int, typer.Option(min=1, help="Worker processes (results do not depend on it).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
-By = Annotated[str | None, typer.Option(help="Also split the printed table: year, quarter, crime_type, ...")]
-AllowOutside = Annotated[bool, typer.Option(
-    help="Let extends name files outside the scenario's folder (only for files you trust).")]
+
+def _say(key: str, **values: object) -> str:
+    """A message in the command line's language."""
+    return label(key, _messages, **values)
+
+Replications = Annotated[int, typer.Option("--replications", "-n", min=1, help=_help("opt_replications"))]
+Seed = Annotated[int, typer.Option(min=0, help=_help("opt_seed"))]
+Out = Annotated[Path | None, typer.Option(help=_help("opt_out"))]
+Force = Annotated[bool, typer.Option(help=_help("opt_force"))]
+Workers = Annotated[int, typer.Option(min=1, help=_help("opt_workers"))]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=_help("opt_quiet"))]
+Sets = Annotated[list[str] | None, typer.Option("--set", help=_help("opt_set"))]
+By = Annotated[str | None, typer.Option(help=_help("opt_by"))]
+AllowOutside = Annotated[bool, typer.Option(help=_help("opt_allow_outside"))]
 
 
 @app.callback()
 def _options(
-    debug: Annotated[bool, typer.Option(help="Show tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(help=_help("opt_debug"))] = False,
+    version: Annotated[bool, typer.Option("--version", help=_help("opt_version"))] = False,
 ) -> None:
     global _debug
     _debug = debug
@@ -72,21 +89,38 @@ def _options(
 
 def main() -> None:
     """Entry point of the ``minsheng`` console script."""
+    global _messages
+    _messages = cli_language(sys.argv, os.environ)
+    warnings.showwarning = _show_warning
     try:
         app()  # typer reports usage errors itself, with exit code 2
     except (ScenarioError, OutputExistsError, BadInput) as e:
         for line in str(e).splitlines():
-            err_console.print(f"error: {line}", highlight=False, markup=False)
+            _error(line)
         sys.exit(EXIT_BAD_INPUT)
     except MissingExtra as e:  # its message already says what to install
-        err_console.print(f"error: {e}", highlight=False, markup=False)
+        _error(str(e))
         sys.exit(EXIT_FAILED)
     except Exception as e:  # one clear line; the traceback only when asked for
         if _debug:
             raise
-        err_console.print(f"error: {type(e).__name__}: {e} (run with --debug for the traceback)",
-                          highlight=False, markup=False)
+        _error(_say("err_unexpected", error=f"{type(e).__name__}: {e}"))
         sys.exit(EXIT_FAILED)
+
+
+def _error(text: str) -> None:
+    err_console.print(_say("err_prefix") + text, highlight=False, markup=False)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None,
+                  line: str | None = None) -> None:
+    """A warning as one line on stderr, without the source line Python would print under it."""
+    err_console.print(_say("warn_prefix") + str(message), highlight=False, markup=False)
+
+
+def _command_line() -> str:
+    """The command as typed, for the run's metadata."""
+    return shlex.join(["minsheng", *sys.argv[1:]])
 
 
 def _load(path: Path, sets: list[str] | None, allow_outside: bool = False) -> Scenario:
@@ -114,7 +148,7 @@ def _by(text: str | None) -> str | None:
     from minsheng_insure.results.metrics import GROUPINGS
 
     if text is not None and text not in GROUPINGS:
-        raise BadInput(f"--by: use one of {', '.join(GROUPINGS)} (got {text!r})")
+        raise BadInput(_say("err_by", choices=", ".join(GROUPINGS), got=repr(text)))
     return text
 
 
@@ -129,7 +163,7 @@ def _formats(text: str) -> set[str]:
     chosen = {f.strip() for f in text.split(",") if f.strip()}
     unknown = chosen - set(FORMATS)
     if unknown or not chosen:
-        raise BadInput(f"--format: use any of {', '.join(FORMATS)}, comma-separated (got {text!r})")
+        raise BadInput(_say("err_format", choices=", ".join(FORMATS), got=repr(text)))
     return chosen
 
 
@@ -147,7 +181,7 @@ def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None
     from minsheng_insure.report.tables import group_keys, headline_display
 
     table = result.summary(by)
-    _print_table(headline_display(table, lang),
+    _print_table(headline_display(table, lang, result.scenario.simulation.start_year),
                  label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
                        seed=result.seed), len(group_keys(table)) + 2)
 
@@ -157,26 +191,33 @@ def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> Non
 
     table = comparison.table(by)
     b, s = comparison.baseline, comparison.scenario
-    _print_table(headline_display(table, lang),
+    _print_table(headline_display(table, lang, s.scenario.simulation.start_year),
                  label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
                        replications=b.replications, seed=b.seed), len(group_keys(table)) + 2)
 
 
-Formats = Annotated[str, typer.Option("--format", help="Table formats for --out: csv, xlsx, parquet, comma-separated.")]
-Language = Annotated[str, typer.Option("--lang", help="Language of tables, workbook, plots and report: zh or en.")]
+Formats = Annotated[str, typer.Option("--format", help=_help("opt_format"))]
+Language = Annotated[str | None, typer.Option("--lang", help=_help("opt_lang"), show_default=False)]
 
 
-def _lang(text: str) -> Lang:
-    if text not in LANGS:
-        raise BadInput(f"--lang: use zh or en (got {text!r})")
-    return text  # type: ignore[return-value]
+def _lang(text: str | None, default: str | None = None) -> Lang:
+    """--lang if given, else ``default`` (a saved run's language), else MINSHENG_LANG, else English."""
+    if text is not None:
+        if text not in LANGS:
+            raise BadInput(_say("err_lang", got=repr(text)))
+        return text  # type: ignore[return-value]
+    if default in LANGS:
+        return default  # type: ignore[return-value]
+    env = os.environ.get("MINSHENG_LANG") or "en"
+    if env not in LANGS:
+        raise BadInput(_say("err_env_lang", got=repr(env)))
+    return env  # type: ignore[return-value]
 
 
-@app.command()
+@app.command(help=_help("cli_run"))
 def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None, force: Force = False,
         workers: Workers = 1, by: By = None, sets: Sets = None, quiet: Quiet = False,
-        formats: Formats = "csv,xlsx,parquet", lang: Language = "en", allow_outside: AllowOutside = False) -> None:
-    """Simulate one scenario; print its headline metrics; write tables, plots and a report to --out."""
+        formats: Formats = "csv,xlsx,parquet", lang: Language = None, allow_outside: AllowOutside = False) -> None:
     from minsheng_insure.api import simulate
     from minsheng_insure.report.bundle import write_run
 
@@ -189,19 +230,18 @@ def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Ou
         _print_summary(result, by, language)
         if folder is not None:
             failure = write_run(folder, result, chosen, language, {
-                "scenario": str(scenario), "seed": seed, "replications": replications, "overrides": sets or []})
+                "scenario": str(scenario), "seed": seed, "replications": replications, "overrides": sets or [],
+                "command_line": _command_line()})
     if out is not None:
         _finish(out, failure, language)
 
 
-@app.command()
+@app.command(help=_help("cli_compare"))
 def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
-            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
-            allow_outside: AllowOutside = False, decompose: Annotated[bool, typer.Option(
-                help="Also split the effect among the scheme's components (Shapley values; runs 2^k "
-                     "scenarios, k components) and show it in the report.")] = False) -> None:
-    """Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO."""
+            quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = None,
+            allow_outside: AllowOutside = False,
+            decompose: Annotated[bool, typer.Option(help=_help("opt_decompose"))] = False) -> None:
     from minsheng_insure.api import compare as compare_scenarios
     from minsheng_insure.report.bundle import write_comparison
     from minsheng_insure.scenario.compatibility import check_comparable
@@ -224,7 +264,7 @@ def compare(baseline: Path, scenario: Path, replications: Replications = 20, see
                 write_decomposition(folder, parts, chosen, language)
             failure = write_comparison(folder, comparison, chosen, language, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
-                "overrides": sets or [], "decompose": decompose})
+                "overrides": sets or [], "decompose": decompose, "command_line": _command_line()})
     if out is not None:
         _finish(out, failure, language)
 
@@ -244,13 +284,11 @@ def _decompose(b: Scenario, s: Scenario, replications: int, seed: int, workers: 
     return parts
 
 
-@app.command(name="decompose")
+@app.command(name="decompose", help=_help("cli_decompose"))
 def decompose_command(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0,
                       out: Out = None, force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
-                      quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = "en",
+                      quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = None,
                       allow_outside: AllowOutside = False) -> None:
-    """Split SCENARIO's effect against BASELINE among its components (insurance, officers, investigators and
-    accountability, cameras, campaigns, ...) by Shapley values over every combination, with 95% CIs."""
     from minsheng_insure.report.bundle import write_decomposition_run
     from minsheng_insure.scenario.compatibility import check_comparable
     from minsheng_insure.scenario.loading import load_scenario
@@ -271,7 +309,7 @@ def decompose_command(baseline: Path, scenario: Path, replications: Replications
         if folder is not None:
             failure = write_decomposition_run(folder, parts, chosen, language, by, {
                 "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
-                "overrides": sets or []})
+                "overrides": sets or [], "command_line": _command_line()})
     if out is not None:
         _finish(out, failure, language)
 
@@ -287,26 +325,25 @@ def _finish(out: Path, failure: Exception | None, lang: Lang) -> None:
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
-def report(folder: Path, lang: Language = "en") -> None:
-    """Rebuild the plots and report.html of an output folder from its saved results, without re-running."""
-    from minsheng_insure.report.bundle import build_report
+@app.command(help=_help("cli_report"))
+def report(folder: Path, lang: Language = None) -> None:
+    from minsheng_insure.report.bundle import build_report, saved_language
 
-    language = _lang(lang)
+    if lang is not None:
+        _lang(lang)  # a wrong --lang is refused before the folder is read
     if not folder.is_dir():
-        raise BadInput(f"{folder}: not a folder. Fix: give a folder written by minsheng run or compare --out")
+        raise BadInput(_say("err_not_output_folder", problem=_say("err_not_a_folder", path=folder)))
+    language = _lang(lang, saved_language(folder))
     try:
         path = build_report(folder, language)
     except FileNotFoundError as e:
-        raise BadInput(f"{e}. Fix: give a folder written by minsheng run or compare --out") from None
+        raise BadInput(_say("err_not_output_folder", problem=e)) from None
     err_console.print(label("msg_report_built", language, path=path), highlight=False)
 
 
-@app.command()
-def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
-        help="Also require a [provenance] source for every parameter; list those without one.")] = False,
-        allow_outside: AllowOutside = False) -> None:
-    """Check scenario files; print every problem with file, key and fix."""
+@app.command(help=_help("cli_validate"))
+def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(help=_help("opt_provenance"))] = False,
+             allow_outside: AllowOutside = False) -> None:
     from minsheng_insure.scenario.loading import load_scenario
     from minsheng_insure.scenario.provenance import missing_provenance
 
@@ -317,73 +354,66 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(
         except ScenarioError as e:
             failed = True
             for line in str(e).splitlines():
-                err_console.print(f"error: {line}", highlight=False, markup=False)
+                _error(line)
             continue
         missing = missing_provenance(scenario) if provenance else []
         for key in missing:
-            err_console.print(f"error: {path}: {key}: no provenance. Fix: add \"{key}\" = \"source, or "
-                              f"assumption: why\" under [provenance]", highlight=False, markup=False)
+            _error(_say("err_no_provenance", path=path, parameter=key))
         failed |= bool(missing)
         if not missing:
-            out_console.print(f"ok: {path}" + (" (every parameter has a source)" if provenance else ""),
-                              highlight=False)
+            out_console.print(_say("msg_valid_provenance" if provenance else "msg_valid", path=path), highlight=False)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-@app.command()
+@app.command(help=_help("cli_calibrate"))
 def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, workers: Workers = 1,
-              write: Annotated[bool, typer.Option(help="Write the fitted values and their provenance into SCENARIO.")]
-              = False, quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
-    """Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared cases +52.1%."""
+              write: Annotated[bool, typer.Option(help=_help("opt_write"))] = False, quiet: Quiet = False,
+              allow_outside: AllowOutside = False) -> None:
     from minsheng_insure.experiments.calibration import calibrate as fit
     from minsheng_insure.experiments.calibration import write_calibration
-    from minsheng_insure.report.tables import fmt, fmt_pct
+    from minsheng_insure.report.labels import metric_label
+    from minsheng_insure.report.numbers import fmt, fmt_pct
 
     s = _load(scenario, None, allow_outside)
     result = fit(s, replications=replications, seed=seed, workers=workers,
                  progress=None if quiet else lambda line: err_console.print(line, highlight=False))
-    t = Table(title=f"{s.name}: {result.year} Q{result.quarter} against the year before, {replications} "
-                    f"replications, seed {seed}, 95% CIs")
-    for col in ("metric", "year before", "this year", "change", "95% CI", "reported by the county"):
-        t.add_column(col, justify="left" if col == "metric" else "right")
+    t = Table(title=_say("table_title_calibrate", name=s.name, year=result.year, quarter=result.quarter,
+                         replications=replications, seed=seed))
+    for i, col in enumerate(("metric", "year_before", "this_year", "col_change", "col_ci", "col_reported_by_county")):
+        t.add_column(_say(col), justify="left" if i == 0 else "right")
     reported = {target.metric: target.change_pct for target in result.targets}
     for row in result.table.itertuples(index=False):
-        t.add_row(row.metric, fmt(row.year_before, row.metric), fmt(row.this_year, row.metric),
-                  fmt_pct(row.change_pct), f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
+        t.add_row(metric_label(row.metric, _messages), fmt(row.year_before, row.metric, _messages),
+                  fmt(row.this_year, row.metric, _messages), fmt_pct(row.change_pct),
+                  f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
                   fmt_pct(reported[row.metric]) if row.metric in reported else "")
     out_console.print(t)
     for key, value in result.parameters.items():
-        out_console.print(f"fitted {key} = {value:.4g}", highlight=False)
-    errors = ", ".join(f"{k} {v:+.2f} points" for k, v in result.errors().items())
-    out_console.print(f"fit error (simulated - reported): {errors}; {result.evaluations} evaluations", highlight=False)
+        out_console.print(_say("msg_fitted", parameter=key, value=f"{value:.4g}"), highlight=False)
+    errors = ", ".join(_say("msg_fit_points", metric=k, error=v) for k, v in result.errors().items())
+    out_console.print(_say("msg_fit_error", errors=errors, evaluations=result.evaluations), highlight=False)
     if write:
         write_calibration(scenario, result)
-        err_console.print(f"wrote the fitted values and their provenance into {scenario}")
+        err_console.print(_say("msg_calibration_written", path=scenario), highlight=False)
 
 
-@app.command(name="sweep")
-def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for the results (resumable).")],
-                  workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")]
-                  = None,
-                  scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler to run on.")] = None,
-                  dask: Annotated[str | None, typer.Option(help="'local' to run on a Dask LocalCluster.")] = None,
+@app.command(name="sweep", help=_help("cli_sweep"))
+def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help=_help("opt_sweep_out"))],
+                  workers: Annotated[int | None, typer.Option(min=1, help=_help("opt_sweep_workers"))] = None,
+                  scheduler: Annotated[str | None, typer.Option(help=_help("opt_scheduler"))] = None,
+                  dask: Annotated[str | None, typer.Option(help=_help("opt_dask"))] = None,
                   quiet: Quiet = False, allow_outside: AllowOutside = False) -> None:
-    """Run a parameter sweep; killed and started again, it runs only the missing points.
-
-    Exits with code 1, saying how many, when any point failed (the others are kept).
-    """
     from minsheng_insure.experiments.sweep import DaskExecutor, LocalExecutor, load_sweep, sweep
 
     parsed, folder = load_sweep(spec)
     if out.exists() and not out.is_dir():
-        raise BadInput(f"--out {out}: is a file, not a folder. Fix: choose a folder for the sweep")
+        raise BadInput(_say("err_sweep_out_file", path=out))
     if out.is_dir() and any(out.iterdir()) and not {"sweep.json", "points.parquet", "results"} & {
             p.name for p in out.iterdir()}:
-        raise BadInput(f"--out {out}: is not empty and holds no sweep. Fix: choose a new folder (or one a sweep made, "
-                       "to resume it)")
+        raise BadInput(_say("err_sweep_out_busy", path=out))
     if dask not in (None, "local"):
-        raise BadInput(f"--dask: only 'local' is known (got {dask!r}); give a cluster with --scheduler ADDRESS")
+        raise BadInput(_say("err_dask", got=repr(dask)))
     if scheduler or dask:
         executor: LocalExecutor | DaskExecutor = DaskExecutor(scheduler or "local", workers)
     else:
@@ -392,17 +422,16 @@ def sweep_command(spec: Path, out: Annotated[Path, typer.Option(help="Folder for
         table = sweep(parsed, folder, executor, out=out, progress=progress, allow_outside=allow_outside,
                       spec_name=str(spec))
     failed = table.loc[table["error"].fillna("") != "", "point"].nunique()
-    out_console.print(f"{table['point'].nunique()} points x {parsed.replications} replications in {out / 'results'}",
+    points = table["point"].nunique()
+    out_console.print(_say("msg_sweep_done", points=points, replications=parsed.replications, path=out / "results"),
                       highlight=False)
     if failed:
-        err_console.print(f"error: {failed} of {table['point'].nunique()} points failed; see the error column of "
-                          f"{out / 'results'}", highlight=False, markup=False)
+        _error(_say("err_sweep_failed", failed=failed, points=points, path=out / "results"))
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
-def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol") -> None:
-    """Sensitivity indices with 95% CIs from a finished sweep folder; writes sensitivity.csv and plots."""
+@app.command(help=_help("cli_sensitivity"))
+def sensitivity(folder: Path, method: Annotated[str, typer.Option(help=_help("opt_method"))] = "sobol") -> None:
     import pandas as pd
 
     from minsheng_insure.experiments.sensitivity import sensitivity as analyse
@@ -410,13 +439,13 @@ def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or
     from minsheng_insure.report.plots import tornado
 
     if not (folder / "sweep.json").exists():
-        raise BadInput(f"{folder}: no sweep.json. Fix: give a folder written by minsheng sweep --out")
+        raise BadInput(_say("err_no_sweep", path=folder))
     if method not in ("sobol", "morris"):
-        raise BadInput(f"--method: use sobol or morris (got {method!r})")
+        raise BadInput(_say("err_method", got=repr(method)))
     spec = sweep_spec_of(folder)
     table = read_sweep(folder)
     if table["point"].nunique() < len(pd.read_parquet(folder / "points.parquet")):
-        raise BadInput(f"{folder}: the sweep is not finished. Fix: run minsheng sweep again with the same --out")
+        raise BadInput(_say("err_sweep_unfinished", path=folder))
     try:
         indices = analyse(table, spec, method)  # type: ignore[arg-type]
     except ValueError as e:
@@ -424,7 +453,7 @@ def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or
     indices.to_csv(folder / "sensitivity.csv", index=False)
     for metric in spec.metrics:
         tornado(indices, metric, folder / "plots" / f"sensitivity_{metric}.png")
-    t = Table(title=f"{method} indices, 95% CIs ({folder})")
+    t = Table(title=_say("table_title_sensitivity", method=method, path=folder))
     for col in indices.columns:
         t.add_column(col)
     for row in indices.itertuples(index=False):
@@ -432,9 +461,8 @@ def sensitivity(folder: Path, method: Annotated[str, typer.Option(help="sobol or
     out_console.print(t)
 
 
-@app.command()
+@app.command(help=_help("cli_schema"))
 def schema() -> None:
-    """Print the JSON Schema of the scenario format (for editors)."""
     from minsheng_insure.report.docs import scenario_schema
 
     print(scenario_schema(), end="")

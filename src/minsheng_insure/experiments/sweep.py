@@ -478,8 +478,9 @@ def _write_part(out: Path, part: pd.DataFrame) -> None:
     partial.replace(final)  # a chunk is there whole or not at all
 
 
-def read_sweep(out: Path) -> pd.DataFrame:
-    """The tidy table of a sweep folder (every finished point)."""
+def read_sweep(out: str | Path) -> pd.DataFrame:
+    """The tidy table of a sweep folder (every finished point; its path as text or a Path)."""
+    out = Path(out)
     spec = sweep_spec_of(out)
     parts = [pd.read_parquet(p) for p in sorted((out / "results").glob("part-*.parquet"))]
     if not parts:
@@ -487,8 +488,9 @@ def read_sweep(out: Path) -> pd.DataFrame:
     return _tidy(pd.concat(parts, ignore_index=True), spec)
 
 
-def sweep_spec_of(out: Path) -> SweepSpec:
+def sweep_spec_of(out: str | Path) -> SweepSpec:
     """The spec a sweep folder was made with; a ScenarioError if its sweep.json is missing or damaged."""
+    out = Path(out)
     info = out / SWEEP_INFO
     try:
         return SweepSpec.model_validate(json.loads(info.read_text(encoding="utf-8"))["spec"])

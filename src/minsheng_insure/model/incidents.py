@@ -1,4 +1,4 @@
-"""Stage 2, incidents (发案): a non-homogeneous Poisson process per crime type.
+"""Stage 2, incidents (案发): a non-homogeneous Poisson process per crime type.
 
 Each crime type has a base rate per 1,000 exposed households per year (households owning its
 target asset, or all households for a type without one), scaled by a monthly seasonality. Each

@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import platform
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -64,9 +66,9 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
     returned rather than raised, so the caller keeps what was computed (see ``_report``).
     """
     summary = _write_side(folder, result, formats)
-    _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
-    workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary})) \
-        if "xlsx" in formats else None
+    metadata = _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
+    workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary},
+                                            metadata=metadata)) if "xlsx" in formats else None
     return _report(folder, lang, result) or workbook
 
 
@@ -77,11 +79,11 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
                  for side in ("baseline", "scenario")}
     table = comparison_table(comparison)
     _write_table(table, folder / "comparison", formats)
-    _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
+    metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
     workbook = _guarded(lambda: _workbook()(
         folder / "comparison.xlsx", lang, comparison.scenario.scenario,
         {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
-         summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario)) \
+         summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata)) \
         if "xlsx" in formats else None
     return _report(folder, lang, comparison.scenario, comparison) or workbook
 
@@ -108,9 +110,21 @@ def _guarded(step: Callable[[], object]) -> Exception | None:
     return None
 
 
-def _write_info(folder: Path, info: dict) -> None:
-    (folder / "run.json").write_text(json.dumps({"version": __version__, **info}, indent=2, ensure_ascii=False),
-                                     encoding="utf-8")
+def _write_info(folder: Path, info: dict) -> dict:
+    """Write ``run.json``: the command's ``info`` (seed, replications, files, language, command line)
+    with the version, engine, Python and the time; returns what it wrote (the workbook lists it)."""
+    written = {"version": __version__, "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+               "engine": "fast", "python": platform.python_version(), **info}  # the commands run the default engine
+    (folder / "run.json").write_text(json.dumps(written, indent=2, ensure_ascii=False), encoding="utf-8")
+    return written
+
+
+def saved_language(folder: Path) -> str | None:
+    """The language an output folder was written in (its ``run.json``), if it says."""
+    try:
+        return json.loads((folder / "run.json").read_text(encoding="utf-8")).get("lang")
+    except (OSError, ValueError, AttributeError):  # no run.json, or not one this package wrote
+        return None
 
 
 def build_report(folder: Path, lang: Lang, result: SimulationResult | None = None,

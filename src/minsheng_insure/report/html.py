@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,10 @@ details { margin: 1em 0; }
 @media print { body { max-width: none; } details { display: block; } details > * { display: block; } }
 """
 
+FIGURE = re.compile(r"[+\-\[\d]")
+"""A cell that shows a figure (formatted by ``report.numbers``: 6,419, +40.7%, [1.2, 3.4], a date, '-'),
+right-aligned like a number."""
+
 CHECK = """
 window.addEventListener('load', function () {
   var images = Array.prototype.slice.call(document.images);
@@ -47,7 +52,7 @@ def _table(frame: pd.DataFrame, table_id: str = "") -> str:
         cells = []
         for value in row:
             text = "-" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
-            klass = ' class="text"' if isinstance(text, str) else ""
+            klass = ' class="text"' if isinstance(text, str) and not FIGURE.match(text) else ""
             shown = f"{text:,.4g}" if isinstance(text, float) else str(text)
             cells.append(f"<td{klass}>{html.escape(shown)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -67,7 +72,8 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
     title = label("report_title_compare" if comparison else "report_title_run", lang)
     subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
                else result.scenario.name)
-    head = headline_display(comparison.table() if comparison else result.summary(), lang)
+    head = headline_display(comparison.table() if comparison else result.summary(), lang,
+                            result.scenario.simulation.start_year)
     by_year = localise(result.summary("year"), lang, result.scenario)
     images = "".join(
         f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'

@@ -1,15 +1,26 @@
-"""Every label, column header and message of the outputs, in English and Chinese, from one catalogue.
+"""Every label, column header and message of the outputs and the command line, in English and
+Chinese, from one catalogue.
 
 ``label(key, lang)`` looks a key up; a test fails if any key lacks either language. Crime types
 take their Chinese name from the scenario (``label_zh``); asset classes from here; metrics, with
-their units and kinds, from ``results.registry``.
+their units and kinds, from ``results.registry``. ``cli_language`` picks the command line's
+language (``--lang`` or ``MINSHENG_LANG``) before the command is parsed, for its help and errors.
+
+Terms. 发案 in police statistics means the cases that became known to the police (发案数 counts
+known cases), so the simulator's ``incidents``, which include those never reported (the dark
+figure, 犯罪黑数), are 案件总数(含未报案) and ``reported`` is 报案数; 破案率 is cleared over
+registered (立案) cases, as the police compute it.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from minsheng_insure.results.registry import METRICS, kind
+
+if TYPE_CHECKING:
+    from minsheng_insure.scenario.schema import Scenario
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -31,12 +42,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "change_pct": {"en": "Change (%)", "zh": "变化 (%)"},
     "change_pct_ci_low": {"en": "Change 95% CI low (%)", "zh": "变化95%置信区间下限 (%)"},
     "change_pct_ci_high": {"en": "Change 95% CI high (%)", "zh": "变化95%置信区间上限 (%)"},
+    "change": {"en": "Change", "zh": "变化"},
+    "change_ci_low": {"en": "Change 95% CI low", "zh": "变化95%置信区间下限"},
+    "change_ci_high": {"en": "Change 95% CI high", "zh": "变化95%置信区间上限"},
     "year_before": {"en": "Year before", "zh": "上年同期"},
     "this_year": {"en": "This year", "zh": "本年"},
     "year": {"en": "Year", "zh": "年份"},
     "quarter": {"en": "Quarter", "zh": "季度"},
     "month": {"en": "Month", "zh": "月份"},
     "policy_year": {"en": "Policy year", "zh": "保单年度"},
+    "policy_year_from": {"en": "Policy year from", "zh": "保单年度起"},
+    "policy_year_to": {"en": "Policy year to", "zh": "保单年度止"},
     "crime_type": {"en": "Crime type", "zh": "案件类别"},
     "asset_class": {"en": "Asset class", "zh": "财产类别"},
     "township": {"en": "Township", "zh": "乡镇"},
@@ -44,12 +60,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "parameter": {"en": "Parameter", "zh": "参数"},
     "value": {"en": "Value", "zh": "取值"},
     "source": {"en": "Source", "zh": "来源"},
+    "field": {"en": "Field", "zh": "项目"},
     # units
     "unit_yuan": {"en": "yuan", "zh": "元"},
     "unit_wan_yuan": {"en": "10,000 yuan", "zh": "万元"},
     "unit_count": {"en": "count", "zh": "件"},
     "unit_share": {"en": "share", "zh": "比例"},
     "unit_day": {"en": "day", "zh": "日"},
+    "unit_date": {"en": "date", "zh": "日期"},
+    "unit_days_short": {"en": " days", "zh": "天"},
     "unit_people": {"en": "people", "zh": "人"},
     # asset classes
     "asset_household_goods": {"en": "Household goods", "zh": "家庭财产"},
@@ -65,6 +84,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sheet_summary": {"en": "Summary", "zh": "汇总"},
     "sheet_comparison": {"en": "Comparison", "zh": "对比"},
     "sheet_parameters": {"en": "Parameters", "zh": "参数与来源"},
+    "sheet_headline": {"en": "Headline", "zh": "主要结果"},
+    "sheet_metadata": {"en": "Run information", "zh": "运行信息"},
+    "meta_created": {"en": "Created (UTC)", "zh": "生成时间（UTC）"},
+    "meta_version": {"en": "minsheng-insure version", "zh": "minsheng-insure 版本"},
+    "meta_command_line": {"en": "Command line", "zh": "命令行"},
+    "meta_baseline": {"en": "Baseline scenario file", "zh": "基准方案文件"},
+    "meta_scenario": {"en": "Scenario file", "zh": "方案文件"},
+    "meta_overrides": {"en": "Overrides (--set)", "zh": "参数覆盖（--set）"},
+    "meta_seed": {"en": "Seed", "zh": "随机种子"},
+    "meta_replications": {"en": "Replications", "zh": "重复次数"},
+    "meta_engine": {"en": "Engine", "zh": "仿真引擎"},
+    "meta_lang": {"en": "Language", "zh": "语言"},
+    "meta_python": {"en": "Python", "zh": "Python 版本"},
     "report_title_run": {"en": "Simulation report", "zh": "仿真报告"},
     "report_title_compare": {"en": "Scenario comparison", "zh": "方案对比报告"},
     "section_headline": {"en": "Headline", "zh": "主要结果"},
@@ -150,6 +182,123 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col_change": {"en": "change", "zh": "变化"},
     "col_change_ci": {"en": "change 95% CI", "zh": "变化95%置信区间"},
     "col_ci": {"en": "95% CI", "zh": "95%置信区间"},
+    # the command line: help
+    "cli_app": {"en": "Simulate county social-order livelihood insurance (社会治安民生保险). Help and messages in "
+                      "Chinese: --lang zh or MINSHENG_LANG=zh.",
+                "zh": "县级社会治安民生保险仿真。英文帮助与提示：--lang en 或 MINSHENG_LANG=en。"},
+    "cli_run": {"en": "Simulate one scenario; print its headline metrics; write tables, plots and a report to --out.",
+                "zh": "仿真一个方案；输出主要指标；将数据表、图表和报告写入 --out。"},
+    "cli_compare": {"en": "Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO.",
+                    "zh": "以共同随机数将 SCENARIO 与基准 BASELINE 成对比较；--set 作用于 SCENARIO。"},
+    "cli_decompose": {"en": "Split SCENARIO's effect against BASELINE among its components (insurance, officers, "
+                            "investigators and accountability, cameras, campaigns, ...) by Shapley values over every "
+                            "combination, with 95% CIs.",
+                      "zh": "以沙普利值将 SCENARIO 相对基准 BASELINE 的效果分解到各组成部分（保险、辅警、侦查员与"
+                            "问责、监控、专项行动等），遍历所有组合，附95%置信区间。"},
+    "cli_report": {"en": "Rebuild the plots and report.html of an output folder from its saved results, without "
+                         "re-running (in the run's language unless --lang is given).",
+                   "zh": "根据输出文件夹中保存的结果重新生成图表和 report.html，无需重新仿真"
+                         "（未给 --lang 时沿用该次运行的语言）。"},
+    "cli_validate": {"en": "Check scenario files; print every problem with file, key and fix.",
+                     "zh": "检查方案文件；逐条列出问题所在文件、参数和修改方法。"},
+    "cli_calibrate": {"en": "Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared "
+                            "cases +52.1%.",
+                      "zh": "将 SCENARIO 拟合到沈丘县公布的2017年第一季度变化：报案数 +38.3%，破案数 +52.1%。"},
+    "cli_sweep": {"en": "Run a parameter sweep; killed and started again, it runs only the missing points. Exits "
+                        "with code 1, saying how many, when any point failed (the others are kept).",
+                  "zh": "运行参数扫描；中断后再次运行只补算缺少的点。若有点失败，说明数量并以退出码1结束"
+                        "（其余结果保留）。"},
+    "cli_sensitivity": {"en": "Sensitivity indices with 95% CIs from a finished sweep folder; writes "
+                              "sensitivity.csv and plots.",
+                        "zh": "由已完成的扫描文件夹计算敏感性指数及95%置信区间；写出 sensitivity.csv 和图表。"},
+    "cli_schema": {"en": "Print the JSON Schema of the scenario format (for editors).",
+                   "zh": "输出方案文件格式的 JSON Schema（供编辑器使用）。"},
+    "opt_decompose": {"en": "Also split the effect among the scheme's components (Shapley values; runs 2^k scenarios, "
+                            "k components) and show it in the report.",
+                      "zh": "同时将效果分解到方案的各组成部分（沙普利值；运行 2^k 个方案，k 为组成部分数），"
+                            "并在报告中展示。"},
+    "opt_replications": {"en": "Independent replications.", "zh": "独立重复次数。"},
+    "opt_seed": {"en": "Seed; the same seed gives the same results.", "zh": "随机种子；相同种子得到相同结果。"},
+    "opt_out": {"en": "Folder for the tables (refused if not empty, see --force).",
+                "zh": "输出文件夹（非空时拒绝写入，见 --force）。"},
+    "opt_force": {"en": "Replace a non-empty --out folder.", "zh": "替换非空的 --out 文件夹。"},
+    "opt_workers": {"en": "Worker processes (results do not depend on it).", "zh": "工作进程数（不影响结果）。"},
+    "opt_quiet": {"en": "No progress bar.", "zh": "不显示进度条。"},
+    "opt_set": {"en": "Override a parameter: key=value (repeatable).", "zh": "覆盖参数：key=value（可重复）。"},
+    "opt_by": {"en": "Also split the printed table: year, quarter, crime_type, ...",
+               "zh": "另按此分组输出表格：year、quarter、crime_type 等。"},
+    "opt_allow_outside": {"en": "Let extends name files outside the scenario's folder (only for files you trust).",
+                          "zh": "允许 extends 引用方案文件夹以外的文件（仅限可信文件）。"},
+    "opt_debug": {"en": "Show tracebacks on errors.", "zh": "出错时显示完整的调用栈。"},
+    "opt_version": {"en": "Print the version and exit.", "zh": "输出版本号后退出。"},
+    "opt_format": {"en": "Table formats for --out: csv, xlsx, parquet, comma-separated.",
+                   "zh": "--out 的表格格式：csv、xlsx、parquet，用逗号分隔。"},
+    "opt_lang": {"en": "Language of tables, workbook, plots, report and messages: zh or en (default: MINSHENG_LANG, "
+                       "else en).",
+                 "zh": "数据表、工作簿、图表、报告及提示的语言：zh 或 en（默认取 MINSHENG_LANG，否则为 en）。"},
+    "opt_provenance": {"en": "Also require a [provenance] source for every parameter; list those without one.",
+                       "zh": "同时要求每个参数在 [provenance] 中注明来源；列出缺少来源的参数。"},
+    "opt_write": {"en": "Write the fitted values and their provenance into SCENARIO.",
+                  "zh": "将拟合值及其来源写入 SCENARIO。"},
+    "opt_sweep_out": {"en": "Folder for the results (resumable).", "zh": "结果文件夹（可断点续算）。"},
+    "opt_sweep_workers": {"en": "Worker processes (default: all cores).", "zh": "工作进程数（默认：全部核心）。"},
+    "opt_scheduler": {"en": "Address of a Dask scheduler to run on.", "zh": "要使用的 Dask 调度器地址。"},
+    "opt_dask": {"en": "'local' to run on a Dask LocalCluster.",
+                 "zh": "取 'local' 时在本机 Dask LocalCluster 上运行。"},
+    "opt_method": {"en": "sobol or morris.", "zh": "sobol 或 morris。"},
+    # the command line: messages (an error's text follows "error: ")
+    "err_prefix": {"en": "error: ", "zh": "错误："},
+    "warn_prefix": {"en": "warning: ", "zh": "警告："},
+    "err_unexpected": {"en": "{error} (run with --debug for the traceback)",
+                       "zh": "{error}（加 --debug 运行可查看调用栈）"},
+    "err_by": {"en": "--by: use one of {choices} (got {got})", "zh": "--by：请使用 {choices} 之一（收到 {got}）"},
+    "err_format": {"en": "--format: use any of {choices}, comma-separated (got {got})",
+                   "zh": "--format：请使用 {choices} 中的一个或多个，用逗号分隔（收到 {got}）"},
+    "err_lang": {"en": "--lang: use zh or en (got {got})", "zh": "--lang：请使用 zh 或 en（收到 {got}）"},
+    "err_env_lang": {"en": "MINSHENG_LANG: use zh or en (got {got})",
+                     "zh": "MINSHENG_LANG：请使用 zh 或 en（收到 {got}）"},
+    "err_not_output_folder": {"en": "{problem}. Fix: give a folder written by minsheng run or compare --out",
+                              "zh": "{problem}。修改方法：请给出由 minsheng run 或 compare --out 写出的文件夹"},
+    "err_not_a_folder": {"en": "{path}: not a folder", "zh": "{path}：不是文件夹"},
+    "err_sweep_out_file": {"en": "--out {path}: is a file, not a folder. Fix: choose a folder for the sweep",
+                           "zh": "--out {path}：是文件而不是文件夹。修改方法：请为扫描指定一个文件夹"},
+    "err_sweep_out_busy": {"en": "--out {path}: is not empty and holds no sweep. Fix: choose a new folder (or one a "
+                                 "sweep made, to resume it)",
+                           "zh": "--out {path}：非空且不含扫描结果。修改方法：请换一个新文件夹"
+                                 "（或用扫描写出的文件夹以续算）"},
+    "err_dask": {"en": "--dask: only 'local' is known (got {got}); give a cluster with --scheduler ADDRESS",
+                 "zh": "--dask：只支持 'local'（收到 {got}）；已有集群请用 --scheduler ADDRESS"},
+    "err_no_sweep": {"en": "{path}: no sweep.json. Fix: give a folder written by minsheng sweep --out",
+                     "zh": "{path}：没有 sweep.json。修改方法：请给出由 minsheng sweep --out "
+                           "写出的文件夹"},
+    "err_method": {"en": "--method: use sobol or morris (got {got})",
+                   "zh": "--method：请使用 sobol 或 morris（收到 {got}）"},
+    "err_sweep_unfinished": {"en": "{path}: the sweep is not finished. Fix: run minsheng sweep again with the same "
+                                   "--out",
+                             "zh": "{path}：扫描尚未完成。修改方法：以相同的 --out 再次运行 minsheng sweep"},
+    "err_no_provenance": {"en": "{path}: {parameter}: no provenance. Fix: add \"{parameter}\" = \"source, or "
+                                "assumption: why\" under [provenance]",
+                          "zh": "{path}：{parameter}：未注明来源。修改方法：在 [provenance] 下添加 "
+                                "\"{parameter}\" = \"来源，或 assumption: 理由\""},
+    "err_sweep_failed": {"en": "{failed} of {points} points failed; see the error column of {path}",
+                         "zh": "{points} 个点中有 {failed} 个失败；见 {path} 的 error 列"},
+    "msg_valid": {"en": "ok: {path}", "zh": "通过：{path}"},
+    "msg_valid_provenance": {"en": "ok: {path} (every parameter has a source)",
+                             "zh": "通过：{path}（每个参数均有来源）"},
+    "msg_sweep_done": {"en": "{points} points x {replications} replications in {path}",
+                       "zh": "{points} 个点 × {replications} 次重复，结果在 {path}"},
+    "msg_calibration_written": {"en": "wrote the fitted values and their provenance into {path}",
+                                "zh": "已将拟合值及其来源写入 {path}"},
+    "msg_fitted": {"en": "fitted {parameter} = {value}", "zh": "拟合值 {parameter} = {value}"},
+    "msg_fit_error": {"en": "fit error (simulated - reported): {errors}; {evaluations} evaluations",
+                      "zh": "拟合误差（仿真值 − 公布值）：{errors}；共 {evaluations} 次评估"},
+    "msg_fit_points": {"en": "{metric} {error:+.2f} points", "zh": "{metric} {error:+.2f} 个百分点"},
+    "table_title_calibrate": {
+        "en": "{name}: {year} Q{quarter} against the year before, {replications} replications, seed {seed}, 95% CIs",
+        "zh": "{name}：{year}年第{quarter}季度对比上年同期，{replications}次重复，随机种子{seed}，95%置信区间"},
+    "col_reported_by_county": {"en": "reported by the county", "zh": "县里公布"},
+    "table_title_sensitivity": {"en": "{method} indices, 95% CIs ({path})",
+                                "zh": "{method} 指数，95%置信区间（{path}）"},
 }
 
 
@@ -169,13 +318,38 @@ def asset_label(asset: str, lang: Lang = "en") -> str:
     return CATALOGUE[key][lang] if key in CATALOGUE else asset
 
 
+def crime_label(crime_type: str, lang: Lang, scenario: Scenario | None = None) -> str:
+    """A crime type's name: in Chinese the scenario's ``label_zh``, in English its name in words."""
+    if crime_type == "false_report":
+        return label("crime_false_report", lang)
+    known = scenario.crime_types.get(crime_type) if scenario is not None else None
+    if lang == "zh" and known is not None and known.label_zh:
+        return known.label_zh
+    return crime_type.replace("_", " ").capitalize()
+
+
 def metric_unit(metric: str, lang: Lang = "en") -> str:
-    """The unit a metric is shown in: money in yuan (万元 in Chinese), shares, days, counts, people."""
+    """The unit a metric is shown in: money in yuan (万元 in Chinese), shares, dates, counts, people."""
     if kind(metric) == "money" and lang == "zh":
         return label("unit_wan_yuan", lang)
+    if kind(metric) == "day":  # a day of the run is shown as its date (report.numbers)
+        return label("unit_date", lang)
     return label(METRICS[metric].unit_key if metric in METRICS else "unit_count", lang)
 
 
 def money_scale(metric: str, lang: Lang) -> float:
     """Divide a metric's values by this to show them in its unit (万元 is 10,000 yuan)."""
     return 1e4 if lang == "zh" and kind(metric) == "money" else 1.0
+
+
+def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
+    """The command line's language, read before it is parsed (help texts are fixed when the command is
+    built): ``--lang zh|en`` anywhere on the line, else ``MINSHENG_LANG``, else English. A value that
+    is neither is left for the option's own check to refuse."""
+    for i, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGS:
+            return value  # type: ignore[return-value]
+    value = environ.get("MINSHENG_LANG", "")
+    return value if value in LANGS else "en"  # type: ignore[return-value]

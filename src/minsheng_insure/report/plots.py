@@ -2,12 +2,15 @@
 payouts by asset class, for comparisons a forest plot of % changes, and for sweeps a tornado plot
 of sensitivity indices.
 
-Chinese labels need a CJK font; when none is installed the plots fall back to English with a
-warning (Debian: ``apt-get install fonts-wqy-zenhei`` or ``fonts-noto-cjk``).
+Chinese labels need a CJK font (Debian: ``apt-get install fonts-wqy-zenhei`` or ``fonts-noto-cjk``).
+matplotlib keeps a list of fonts cached from its first run, which does not see a font installed
+later, so the known font files are added to it when the list lacks one; with none at all the plots
+fall back to English with one ``MissingFontWarning`` (the command line prints it as one line).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from pathlib import Path
@@ -34,10 +37,43 @@ CJK_FAMILIES = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", 
                 "Droid Sans Fallback", "AR PL UMing CN")
 
 
-def cjk_font() -> str | None:
-    """The name of an installed font that covers Chinese, if any."""
+CJK_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf")
+"""Where Debian (fonts-wqy-zenhei, fonts-wqy-microhei, fonts-noto-cjk, fonts-droid-fallback,
+fonts-arphic-uming), Fedora, macOS and Windows put the fonts of ``CJK_FAMILIES``."""
+
+
+class MissingFontWarning(UserWarning):
+    """No CJK font is installed: Chinese plots are drawn with English labels."""
+
+
+def _listed_cjk_font() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The name of an installed font that covers Chinese, if any.
+
+    A font installed after matplotlib cached its font list is missing from that list: then the
+    known font files are added to it (once per process; the cache on disk is left alone).
+    """
+    found = _listed_cjk_font()
+    if found is None:
+        for path in CJK_FILES:
+            if Path(path).is_file():
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # an unreadable file: try the next one
+                    continue
+        found = _listed_cjk_font()
+    return found
 
 
 def plot_language(lang: Lang) -> Lang:
@@ -45,7 +81,7 @@ def plot_language(lang: Lang) -> Lang:
     if lang == "zh":
         font = cjk_font()
         if font is None:
-            warnings.warn(label("msg_no_cjk_font", "en"), stacklevel=2)
+            warnings.warn(label("msg_no_cjk_font", lang), MissingFontWarning, stacklevel=2)
             return "en"
         plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
         plt.rcParams["axes.unicode_minus"] = False

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
+from minsheng_insure.report.labels import Lang, asset_label, crime_label, label, metric_label, metric_unit
+from minsheng_insure.report.numbers import ROLES, fmt, fmt_ci, fmt_pct
 from minsheng_insure.results.comparison import Comparison
-from minsheng_insure.results.registry import kind
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
@@ -20,9 +18,10 @@ TABLE_GROUPINGS = ["whole_run", "year", "quarter", "policy_year", "crime_type", 
 """The groupings written to the summary and comparison tables, each a block of rows."""
 
 KEY_COLUMNS = ["year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
-VALUE_COLUMNS = {"mean", "ci_low", "ci_high", "n", "baseline", "scenario", "difference", "difference_ci_low",
-                 "difference_ci_high", "change_pct", "change_pct_ci_low", "change_pct_ci_high", "year_before",
-                 "this_year"}
+KEY_TYPES = {"year": "Int64", "quarter": "Int64", "policy_year": "Int64", "crime_type": "string",
+             "asset_class": "string", "township": "Int64"}
+"""Each key column's type in the stacked tables: numbers stay numbers (a grouping without the key
+leaves it empty), so townships sort 1, 2, ..., 10 and ``df.year == 2017`` finds rows."""
 
 
 def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -32,7 +31,7 @@ def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for key in KEY_COLUMNS:
             if key not in block:
                 block[key] = pd.NA
-            block[key] = block[key].astype("string")
+            block[key] = block[key].astype(KEY_TYPES[key])
         block.insert(0, "grouping", grouping)
         blocks.append(block)
     stacked = pd.concat(blocks, ignore_index=True)
@@ -62,11 +61,12 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values([*group_keys(rows), "order"]).drop(columns="order")
 
 
-def headline_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def headline_display(table: pd.DataFrame, lang: Lang, start_year: int | None = None) -> pd.DataFrame:
     """The headline rows of a summary or comparison table as text, ready to print or render.
 
-    Shared by the terminal and the HTML report, so both show the same figures the same way. A
-    comparison metric without a baseline value (budget use without a scheme) shows the difference.
+    Shared by the terminal and the HTML report, so both show the same figures the same way
+    (``report.numbers``; a day as a date given the run's ``start_year``). A comparison metric
+    without a baseline value (budget use without a scheme) shows the difference.
     """
     rows = headline(table).reset_index(drop=True)
     metric = rows["metric"]
@@ -74,17 +74,17 @@ def headline_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     out[label("metric", lang)] = metric.map(lambda m: metric_label(m, lang))
     out[label("unit", lang)] = metric.map(lambda m: metric_unit(m, lang))
     if "mean" in rows:
-        out[label("mean", lang)] = [fmt(v, m, lang) for v, m in zip(rows["mean"], metric, strict=True)]
-        out[label("col_ci", lang)] = [fmt_ci(lo, hi, m, lang) for lo, hi, m in
+        out[label("mean", lang)] = [fmt(v, m, lang, start_year) for v, m in zip(rows["mean"], metric, strict=True)]
+        out[label("col_ci", lang)] = [fmt_ci(lo, hi, m, lang, start_year) for lo, hi, m in
                                       zip(rows["ci_low"], rows["ci_high"], metric, strict=True)]
     else:
-        out[label("baseline", lang)] = [fmt(v, m, lang) for v, m in zip(rows["baseline"], metric, strict=True)]
-        out[label("scenario", lang)] = [fmt(v, m, lang) for v, m in zip(rows["scenario"], metric, strict=True)]
+        for side in ("baseline", "scenario"):
+            out[label(side, lang)] = [fmt(v, m, lang, start_year) for v, m in zip(rows[side], metric, strict=True)]
         change, interval = [], []
         for r in rows.itertuples(index=False):
             if pd.isna(r.change_pct):
-                change.append(fmt(r.difference, r.metric, lang))
-                interval.append(fmt_ci(r.difference_ci_low, r.difference_ci_high, r.metric, lang))
+                change.append(fmt(r.difference, r.metric, lang, role="difference"))
+                interval.append(fmt_ci(r.difference_ci_low, r.difference_ci_high, r.metric, lang, role="difference"))
             else:
                 change.append(fmt_pct(r.change_pct))
                 interval.append(f"[{fmt_pct(r.change_pct_ci_low)}, {fmt_pct(r.change_pct_ci_high)}]")
@@ -95,16 +95,14 @@ def headline_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 
 def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
-    """A table for people: translated headers and names, a unit column, money in 万元 in Chinese."""
+    """A table for people: translated headers and names, a unit column, every figure as text
+    (``report.numbers``: money in 万元 in Chinese, rates as %, days as dates given ``scenario``)."""
     out = table.copy()
-    scale = out["metric"].map(lambda m: money_scale(m, lang))
-    for col in out.columns:
-        if col in VALUE_COLUMNS and col != "n" and not col.startswith("change_pct"):
-            out[col] = out[col] / scale
-    if "crime_type" in out and scenario is not None:
-        names = {k: (ct.label_zh or k) if lang == "zh" else k for k, ct in scenario.crime_types.items()}
-        names["false_report"] = label("crime_false_report", lang)
-        out["crime_type"] = out["crime_type"].map(lambda v: names.get(v, v), na_action="ignore")
+    start_year = scenario.simulation.start_year if scenario is not None else None
+    for col in [c for c in out.columns if c in ROLES]:
+        out[col] = [fmt(v, m, lang, start_year, ROLES[col]) for v, m in zip(out[col], out["metric"], strict=True)]
+    if "crime_type" in out:
+        out["crime_type"] = out["crime_type"].map(lambda v: crime_label(v, lang, scenario), na_action="ignore")
     if "asset_class" in out:
         out["asset_class"] = out["asset_class"].map(lambda v: asset_label(v, lang), na_action="ignore")
     if "grouping" in out:
@@ -112,23 +110,3 @@ def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) 
     out.insert(list(out.columns).index("metric") + 1, "unit", out["metric"].map(lambda m: metric_unit(m, lang)))
     out["metric"] = out["metric"].map(lambda m: metric_label(m, lang))
     return out.rename(columns={c: label(c, lang) for c in out.columns})
-
-
-def fmt(value: float, metric: str = "", lang: Lang = "en") -> str:
-    """A number as a planner reads it: rates as %, money and counts with thousands separators."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "-"
-    value = value / money_scale(metric, lang)
-    if kind(metric) == "share":
-        return f"{value:.1%}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def fmt_ci(low: float, high: float, metric: str = "", lang: Lang = "en") -> str:
-    return f"[{fmt(low, metric, lang)}, {fmt(high, metric, lang)}]"
-
-
-def fmt_pct(value: float) -> str:
-    return "-" if value is None or value is pd.NA or math.isnan(value) else f"{value:+.1f}%"

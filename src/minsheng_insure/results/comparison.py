@@ -23,6 +23,16 @@ class Comparison:
     _tables: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Tables already computed, by grouping columns: every table and plot asks for the same few."""
 
+    def __repr__(self) -> str:
+        return (f"Comparison(baseline={self.baseline.scenario.name!r}, scenario={self.scenario.scenario.name!r}, "
+                f"replications={self.scenario.replications}, seed={self.scenario.seed})")
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the headline metrics of both sides and the paired % change with 95% CIs."""
+        from minsheng_insure.report.notebook import comparison_html  # presentation lives in report/
+
+        return comparison_html(self)
+
     def table(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per metric (and group): both means, the paired difference and % change with 95% CIs."""
         keys = normalise_by(by)

@@ -35,8 +35,10 @@ def save_result(folder: Path, result: SimulationResult, version: str) -> None:
          "scenario": result.scenario.name}, indent=2), encoding="utf-8")
 
 
-def load_result(folder: Path) -> SimulationResult:
-    """A result saved by ``save_result``; raises FileNotFoundError naming a missing file."""
+def load_result(folder: str | Path) -> SimulationResult:
+    """A result saved by ``save_result`` (a folder's path, as text or a Path); raises FileNotFoundError
+    naming a missing file."""
+    folder = Path(folder)
     missing = [name for name in RESULT_FILES if not (folder / name).exists()]
     if missing:
         raise FileNotFoundError(f"{folder} is not a saved result: {', '.join(missing)} missing")

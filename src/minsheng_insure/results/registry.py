@@ -39,8 +39,9 @@ def _denied(reason: str, en: str, zh: str) -> tuple[str, Metric]:
 
 
 METRICS: dict[str, Metric] = {
-    "incidents": Metric("count", "Incidents", "发案数",
-                        "Incidents (发案), including those never reported; staged reports are not incidents."),
+    "incidents": Metric("count", "Incidents", "案件总数（含未报案）",
+                        "Incidents, including those never reported (the dark figure, 犯罪黑数; police 发案 "
+                        "counts only known cases); staged reports are not incidents."),
     "false_reports": Metric("count", "False reports", "虚假报案数", "Staged reports (fraud) made to the police."),
     "reported": Metric("count", "Reported", "报案数", "Reports to the police (报案), staged ones included."),
     "registered": Metric("count", "Registered", "立案数", "Reported cases registered (立案)."),
@@ -74,7 +75,8 @@ METRICS: dict[str, Metric] = {
     "reporting_rate": Metric("share", "Reporting rate", "报案率",
                              "Reported / incidents (报案率; the simulator knows the dark figure)."),
     "clearance_rate": Metric("share", "Clearance rate", "破案率", "Cleared / registered (破案率)."),
-    "cleared_per_incident": Metric("share", "Cleared per incident", "破案数/发案数", "Cleared / incidents."),
+    "cleared_per_incident": Metric("share", "Cleared per incident", "破案数/案件总数",
+                                   "Cleared / incidents (reported or not)."),
     "premium_yuan": Metric("money", "Premium", "保费",
                            "What the county paid: the fund's budget, or the insurer's premium, yuan."),
     "incurred_yuan": Metric("money", "Incurred claims", "应赔金额",

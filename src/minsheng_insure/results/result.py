@@ -34,6 +34,19 @@ class SimulationResult:
     comparison asks for the same few, and each costs a pass over the event log. The event log is
     not to be changed after the result is made."""
 
+    def __repr__(self) -> str:
+        """One line: the scenario, the replications and seed, and the size of each table (the default
+        repr would print every table, tens of kilobytes)."""
+        return (f"SimulationResult(scenario={self.scenario.name!r}, replications={self.replications}, "
+                f"seed={self.seed}, events={len(self.events):,} rows, timeline={len(self.timeline):,} rows, "
+                f"funds={len(self.funds):,} rows)")
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the headline metrics with 95% CIs (``report.notebook``)."""
+        from minsheng_insure.report.notebook import result_html  # presentation lives in report/
+
+        return result_html(self)
+
     def metrics(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
         """Per-replication metrics, optionally by year, quarter, month, policy_year, crime_type,
         asset_class or township (several may be combined). ``counted_by="event"`` puts each count in
