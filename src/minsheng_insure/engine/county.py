@@ -63,6 +63,8 @@ class CountyRun:
         """Investigators at the last review, before campaigns."""
         ins = s.insurance
         self.contract = self.rules.contract
+        self.policy_years = _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon)
+        """The policy years that overlap the horizon."""
         household_limit = self.rules.cover["per_household_annual_limit_yuan"]
         self.desk = clock.claims_desk(FundLedger(ins.budget_rule, self.contract.fund, ins.policy_year_end,
                                                  lambda year: household_limit * self.contract.limit_scale(year)))
@@ -172,7 +174,7 @@ class CountyRun:
         ins = self.scenario.insurance
         if not ins.coverage:
             return
-        for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+        for year in self.policy_years:
             if now <= ins.policy_year_end(year) < month_end and self.contract.in_force(year):
                 self.contract.renew(year, self.desk.ledger.account(year).owed_yuan)
 
@@ -312,7 +314,7 @@ class CountyRun:
                           lambda year: s.samaritan.budget_yuan))
         rows = []
         for code, ledger, budget in funds:
-            for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+            for year in self.policy_years:
                 end = policy_year_end(year, ins.start_day, ins.policy_year_start_day)
                 start = max(end - DAYS_PER_YEAR, ins.start_day)
                 figures = ledger.account(year).figures()

@@ -86,19 +86,9 @@ def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str],
     return {c: derived[c]() if c in derived else events[c].to_numpy()[rows] for c in columns}
 
 
-def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
-                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
-                    counted_by: str = "incident", timeline: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per replication (and group), one column per metric.
-
-    ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
-    The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
-    table the claims desks recorded; they exist only over the whole run or by policy year. The
-    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
-    """
-    if counted_by not in COUNTED_BY:
-        raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
-    keys = normalise_by(by)
+def event_parts(events: pd.DataFrame) -> pd.DataFrame:
+    """What each event adds to each summed metric (1/0 for counts, yuan for money), as floats: the
+    same for every grouping, so a result works it out once."""
     ev = events
     paid = ev["paid_yuan"].to_numpy()
     filed = ev["claim_filed"].to_numpy()
@@ -128,24 +118,47 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         "uncompensated_loss_yuan": np.maximum(ev["loss_yuan"] - kept - paid, 0.0),
         "open_cases": ev["open_at_end"].to_numpy(),
     }
+    # One float block, laid out as pandas keeps it (a row per metric), so that neither this frame nor
+    # the grouping's blocks are copied column by column.
+    block = np.stack([np.asarray(part, dtype=float) for part in parts.values()])
+    return pd.DataFrame(block.T, columns=list(parts), copy=False)
+
+
+def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
+                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
+                    counted_by: str = "incident", timeline: pd.DataFrame | None = None,
+                    parts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per replication (and group), one column per metric.
+
+    ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
+    The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
+    table the claims desks recorded; they exist only over the whole run or by policy year. The
+    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
+    ``parts`` is ``event_parts(events)``, when the caller has it already.
+    """
+    if counted_by not in COUNTED_BY:
+        raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
+    keys = normalise_by(by)
+    ev = events
+    parts = event_parts(events) if parts is None else parts
+    block = parts.to_numpy().T  # a view: one row per metric
     periods = [k for k in keys if k in ("year", "quarter", "month")]
     by_date: dict[str, list[str]] = {}
     for name in parts:
         date = EVENT_DATE.get(name, "incident_day") if counted_by == "event" and periods else "incident_day"
         by_date.setdefault(date, []).append(name)
-    decision_day = ev["claim_day"].fillna(ev["report_day"]).to_numpy()
     group_cols = ["replication", *keys]
     blocks = []
     for date, names in by_date.items():
-        day = decision_day if date == "decision_day" else ev[date].to_numpy()
+        day = (ev["claim_day"].fillna(ev["report_day"]).to_numpy() if date == "decision_day"
+               else ev[date].to_numpy())
         # Events whose date did not happen count nowhere (their parts are zero), nor do payouts decided
         # after the horizon: no period of the run holds them. Every incident has a day inside it.
         kept_rows = slice(None) if date == "incident_day" else day < scenario.simulation.horizon_days
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
-        table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[kept_rows] for k in names})
-        for col in group_cols:
-            table[col] = columns[col]
-        blocks.append(table.groupby(group_cols, observed=True, sort=True).sum())
+        table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
+        grouped = table.groupby([pd.Series(columns[c], name=c) for c in group_cols], sort=True).sum()
+        blocks.append(grouped)
     sums = pd.concat(blocks, axis=1).fillna(0.0)[list(parts)] if len(blocks) > 1 else blocks[0]
     sums = _complete(sums.sort_index(), events["replication"].unique(), keys)
     for rate, (num, den) in RATES.items():
@@ -178,6 +191,8 @@ def with_complete(table: pd.DataFrame, keys: list[str], *flags: pd.DataFrame) ->
     row's group is complete; a group that one of them lacks had no incidents there, nothing left open."""
     complete = np.ones(len(table), dtype=bool)
     for flag in flags:
+        if flag["complete"].all():
+            continue  # the usual case, with no lookup
         if keys:
             complete &= table[keys].merge(flag, on=keys, how="left")["complete"].fillna(True).to_numpy(dtype=bool)
         else:

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
-from minsheng_insure.results.metrics import complete_groups, compute_metrics, normalise_by, with_complete
+from minsheng_insure.results.metrics import (
+    complete_groups,
+    compute_metrics,
+    event_parts,
+    normalise_by,
+    with_complete,
+)
 from minsheng_insure.results.stats import mean_ci, paired_changes
 from minsheng_insure.scenario.schema import Scenario
 
@@ -56,8 +62,10 @@ class SimulationResult:
         """The metrics by the normalised grouping columns ``keys``, computed once; the cached frame itself."""
         key = ("metrics", counted_by, *keys)
         if key not in self._cache:
+            if ("parts",) not in self._cache:
+                self._cache[("parts",)] = event_parts(self.events)
             self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan, self.funds,
-                                               counted_by, self.timeline)
+                                               counted_by, self.timeline, self._cache[("parts",)])
         return self._cache[key]
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
