@@ -36,13 +36,15 @@ INF = float("inf")
 class _Queue(Casebook):
     """Both fast queues: the case records, the arrivals not yet decided and the capacity plan."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self.now = 0.0
         self._pending: list[tuple[float, int]] = []
         """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
+        self._running: list[int] = []
+        """Cases started and not yet reported finished."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
@@ -57,9 +59,15 @@ class _Queue(Casebook):
         self._changes.extend(changes)
         self.capacity = changes[0][1]
 
+    def take_finished(self) -> np.ndarray:
+        end_day, now = self.end_day, self.now
+        done = [case for case in self._running if end_day[case] < now]
+        self._running = [case for case in self._running if not end_day[case] < now]
+        return np.asarray(done, dtype=np.int64)
+
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for _, case in self._pending[self._next:]:
-            if self._deadline[case] <= self.horizon_days:
+            if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
         self._pending = []
         return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
@@ -68,12 +76,10 @@ class _Queue(Casebook):
 class FifoQueue(_Queue):
     """First registered, first investigated: a heap of the days investigators are next free."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self._free = [0.0] * investigators
-        """Heap of the days each investigator is next free (inf: busy past the horizon, for good)."""
-        self._running: list[int] = []
-        """Cases started and not yet reported finished."""
+        """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
 
     def _resize(self, day: float, investigators: int) -> None:
         free = self._free
@@ -86,7 +92,7 @@ class FifoQueue(_Queue):
         # The engine's innermost loop: everything local, one heap operation per case.
         free, pending, changes, running = self._free, self._pending, self._changes, self._running
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
-        horizon, heapreplace = self.horizon_days, heapq.heapreplace
+        stop, heapreplace = self.stop_day, heapq.heapreplace
         i, count = self._next, len(pending)
         while i < count:
             arrival, case = pending[i]
@@ -107,8 +113,8 @@ class FifoQueue(_Queue):
                 continue
             start_day[case] = pull
             end = pull + effort[case]
-            if end > horizon:
-                end = INF  # the investigation outlasts the horizon: neither it nor its investigator returns
+            if end > stop:
+                end = INF  # the investigation outlasts the clock: neither it nor its investigator returns
             else:
                 end_day[case] = end
                 running.append(case)
@@ -116,39 +122,32 @@ class FifoQueue(_Queue):
         self._next = i
         self.now = until
 
-    def take_finished(self) -> np.ndarray:
-        running = np.asarray(self._running, dtype=np.int64)
-        done = np.asarray(self.end_day)[running] < self.now if running.size else np.zeros(0, dtype=bool)
-        self._running = running[~done].tolist()
-        return running[done]
-
 
 class PriorityQueue(_Queue):
     """Waiting cases worked in priority order (largest loss first): a small event loop."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self._busy = 0
         self._limit = investigators
         self._waiting: list[tuple[float, int]] = []
-        self._ending: list[tuple[float, int]] = []
-        """Heap of (end day, case) of the investigations under way."""
-        self._finished: list[int] = []
+        self._ending: list[float] = []
+        """Heap of the end days of the investigations under way (which case ends is in ``end_day``)."""
 
     def advance(self, until: float) -> None:
-        # One loop with everything local: this is the engine's innermost loop.
+        # One loop with everything local: this is the engine's innermost loop. The next arrival and
+        # the next capacity change are kept in locals, read again only when they are used up.
         pending, changes, ending, waiting = self._pending, self._changes, self._ending, self._waiting
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
-        priority, finished, cold, cold_day = self._priority, self._finished, self._cold, self.cold_day
-        horizon, busy, limit = self.horizon_days, self._busy, self._limit
+        priority, running, cold, cold_day = self._priority, self._running, self._cold, self.cold_day
+        stop, busy, limit = self.stop_day, self._busy, self._limit
         i, count = self._next, len(pending)
         heappush, heappop = heapq.heappush, heapq.heappop
+        arrival = pending[i][0] if i < count else INF
+        change = changes[0][0] if changes else INF
         while True:
-            now = pending[i][0] if i < count else INF
-            end = ending[0][0] if ending else INF
-            change = changes[0][0] if changes else INF
-            if end < now:
-                now = end
+            end = ending[0] if ending else INF
+            now = end if end < arrival else arrival
             if change < now:
                 now = change
             if now >= until:
@@ -156,12 +155,14 @@ class PriorityQueue(_Queue):
             arriving = -1
             if change == now:
                 limit = changes.popleft()[1]
+                change = changes[0][0] if changes else INF
             elif end == now:
-                finished.append(heappop(ending)[1])
+                heappop(ending)
                 busy -= 1
             else:
                 arriving = pending[i][1]
                 i += 1
+                arrival = pending[i][0] if i < count else INF
                 if busy >= limit:
                     heappush(waiting, (priority[arriving], arriving))
                     continue
@@ -180,15 +181,12 @@ class PriorityQueue(_Queue):
                 busy += 1
                 start_day[case] = now
                 finish = now + effort[case]
-                if finish <= horizon:
+                if finish <= stop:
                     end_day[case] = finish
-                    heappush(ending, (finish, case))
+                    running.append(case)
+                    heappush(ending, finish)
         self._next, self._busy, self._limit = i, busy, limit
         self.now = until
-
-    def take_finished(self) -> np.ndarray:
-        taken, self._finished = self._finished, []
-        return np.asarray(taken, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self._pending = [(0.0, case) for _, case in self._waiting]
@@ -239,8 +237,8 @@ class FastClock:
         self.queues: list[_Queue] = []
         self.desks: list[ArrayClaimsDesk] = []
 
-    def investigation_queue(self, investigators: int, horizon_days: float) -> FifoQueue | PriorityQueue:
-        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, horizon_days)
+    def investigation_queue(self, investigators: int, stop_day: float) -> FifoQueue | PriorityQueue:
+        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, stop_day)
         self.queues.append(queue)
         return queue
 
