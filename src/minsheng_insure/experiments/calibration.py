@@ -177,14 +177,16 @@ def resolve_priors(free: list[tuple[str, tuple[float, float] | None]], scenario:
 def calibrate(
     scenario: Scenario, targets: TargetsFile, priors: list[Prior], targets_path: str = "targets",
     replications: int = 16, draws: int = 256, accept: float = 0.1, seed: int = 0, workers: int = 1,
-    budgets: tuple[float, ...] = BUDGETS_YUAN, predictive_sets: int = 40, predictive_replications: int = 8,
+    budgets: tuple[float, ...] = BUDGETS_YUAN, predictive_sets: int = 40, predictive_replications: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Calibration:
     """Fit ``priors`` to ``targets`` by rejection ABC; check the fit and give its posterior predictive.
 
     Every simulation uses ``seed`` (common random numbers). The predictive uses up to
-    ``predictive_sets`` accepted sets (the nearest), ``predictive_replications`` each, per budget.
+    ``predictive_sets`` accepted sets (the nearest), ``predictive_replications`` each (default: half
+    of ``replications``, at least 2), per budget: the spread across sets is what it shows.
     """
+    predictive_replications = predictive_replications or max(2, replications // 2)
     say = progress or (lambda line: None)
     started = time.perf_counter()
     start_year, horizon = scenario.simulation.start_year, scenario.simulation.horizon_days

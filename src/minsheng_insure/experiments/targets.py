@@ -155,13 +155,14 @@ class TargetsFile(Params):
         default_factory=dict, description="Prior ranges of free parameters, by dotted key; these replace the "
                                           "built-in ranges of experiments.priors.")
 
-    @model_validator(mode="after")
-    def _distinct(self) -> TargetsFile:
-        names = [t.name for t in self.targets]
+    @field_validator("targets")
+    @classmethod
+    def _distinct(cls, targets: list[Target]) -> list[Target]:
+        names = [t.name for t in targets]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(f"the same target is given twice: {', '.join(repeated)}; keep one")
-        return self
+        return targets
 
 
 def load_targets(path: str | Path) -> TargetsFile:
