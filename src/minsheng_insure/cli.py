@@ -315,10 +315,10 @@ def calibrate(
         priors = fitting.resolve_priors(free_bounds, s, parsed)
     except ValueError as e:
         raise BadInput(f"--free {e}") from None
-    with _output(out, force, [scenario, targets]) as staging:
+    with _output(out, force, [scenario, targets]) as staging, _progress(quiet, "draws") as bar:
         result = fitting.calibrate(
             s, parsed, priors, str(targets), replications=replications, draws=draws, accept=accept, seed=seed,
-            workers=workers, budgets=chosen_budgets,
+            workers=workers, budgets=chosen_budgets, draws_done=bar,
             progress=None if quiet else lambda line: err_console.print(line, highlight=False))
         if staging is not None:
             fitting.save_calibration(result, staging)

@@ -178,7 +178,7 @@ def calibrate(
     scenario: Scenario, targets: TargetsFile, priors: list[Prior], targets_path: str = "targets",
     replications: int = 16, draws: int = 256, accept: float = 0.1, seed: int = 0, workers: int = 1,
     budgets: tuple[float, ...] = BUDGETS_YUAN, predictive_sets: int = 40, predictive_replications: int | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, draws_done: Callable[[int, int], None] | None = None,
 ) -> Calibration:
     """Fit ``priors`` to ``targets`` by rejection ABC; check the fit and give its posterior predictive.
 
@@ -196,7 +196,8 @@ def calibrate(
         say(f"ABC: {draws} draws x {replications} replications over {window:g} days, {workers} worker(s)")
         model = TargetModel(fitted, targets.targets, replications, seed)
         abc = rejection_abc(model, priors, [t.name for t in targets.targets],
-                            np.array([t.change_pct for t in targets.targets]), draws, accept, seed, mapper)
+                            np.array([t.change_pct for t in targets.targets]), draws, accept, seed, mapper,
+                            draws_done)
         say(f"ABC: {int(abc.draws['accepted'].sum())} accepted, distance at most {abc.threshold:.2f} "
             f"({time.perf_counter() - started:.0f} s)")
         median = abc.median()

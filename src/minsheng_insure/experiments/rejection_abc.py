@@ -79,18 +79,24 @@ class ABCResult:
 
 
 def rejection_abc(model: Model, priors: list[Prior], statistics: list[str], observed: np.ndarray, draws: int,
-                  accept: float, seed: int, mapper: Mapper = map) -> ABCResult:
+                  accept: float, seed: int, mapper: Mapper = map,
+                  progress: Callable[[int, int], None] | None = None) -> ABCResult:
     """Draw ``draws`` sets from the priors, simulate each with ``model`` and accept the nearest ``accept`` share.
 
     A draw whose statistics are not finite (a rate with nothing to divide by) is never accepted.
-    At least two draws are accepted, so the spread is defined.
+    At least two draws are accepted, so the spread is defined. ``progress`` is called with (draws
+    simulated, draws) as they finish.
     """
     if not 0 < accept <= 1:
         raise ValueError(f"accept must be a share in (0, 1], got {accept}")
     observed = np.asarray(observed, dtype=float)
     table = prior_draws(priors, draws, seed)
     sets = [{k: float(v) for k, v in row.items()} for row in table.to_dict("records")]
-    outputs = list(mapper(model, sets))
+    outputs = []
+    for output in mapper(model, sets):
+        outputs.append(output)
+        if progress:
+            progress(len(outputs), draws)
     simulated = np.array([o[0] for o in outputs], dtype=float).reshape(draws, len(statistics))
     errors = np.array([o[1] for o in outputs], dtype=float).reshape(draws, len(statistics))
     scale = np.nanmedian(np.where(errors > 0, errors, np.nan), axis=0)
