@@ -81,7 +81,7 @@ def test_engines_agree_when_cases_cannot_wait_at_all(priority: str) -> None:
 
 def test_fifo_queue_follows_capacity_changes_exactly() -> None:
     """Hand-checked: two investigators, one retired on day 2 while both are busy, one added on day 4."""
-    queue = FifoQueue(2, horizon_days=100.0)
+    queue = FifoQueue(2, stop_day=100.0)
     arrival = np.array([0.0, 0.5, 1.0, 1.5, 2.5])
     queue.submit(arrival, np.array([3.0, 1.0, 1.0, 1.0, 1.0]), np.array([50.0, 50.0, 50.0, 0.8, 50.0]), arrival)
     queue.plan_capacity([(0.0, 2), (2.0, 1), (4.0, 2)])
@@ -95,7 +95,7 @@ def test_fifo_queue_follows_capacity_changes_exactly() -> None:
 
 
 def test_priority_queue_works_the_largest_loss_first() -> None:
-    queue = PriorityQueue(1, horizon_days=100.0)
+    queue = PriorityQueue(1, stop_day=100.0)
     arrival = np.array([0.0, 0.1, 0.2, 0.3])
     queue.submit(arrival, np.ones(4), np.full(4, 50.0), -np.array([100.0, 10.0, 300.0, 20.0]))
     queue.plan_capacity([(0.0, 1)])

@@ -36,9 +36,11 @@ def test_each_stage_is_a_subset_of_the_one_before(overrides: dict, seed: int) ->
     assert (m["cleared"] <= m["registered"]).all()
     assert (m["registered"] <= m["reported"]).all()
     assert (m["reported"] <= m["incidents"] + m["false_reports"]).all()
+    # Incidents happen within the horizon; their cases go on until the follow-up ends.
     horizon = overrides["simulation.horizon_days"]
+    assert (ev["incident_day"] < horizon).all()
     for day in ["report_day", "investigation_start_day", "cold_day", "clear_day"]:
-        assert (ev[day].dropna() <= horizon).all(), day
+        assert (ev[day].dropna() <= horizon + overrides["simulation.follow_up_days"]).all(), day
     assert (ev["report_day"] >= ev["incident_day"]).where(ev["reported"], True).all()
     investigated = ev["cleared"] & ~ev["caught_in_act"] & ~ev["cleared_in_series"]
     assert (ev["clear_day"] >= ev["investigation_start_day"]).where(investigated, True).all()

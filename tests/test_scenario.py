@@ -104,6 +104,7 @@ MISTAKES = [
     ("[provenance]\n\"insurance.premium\" = \"article\"\n", "provenance.insurance.premium", "dotted key"),
     ("[simulation]\nhorizon_days = 0\n", "simulation.horizon_days", "more than 0"),
     ("[simulation]\nhorizon_days = 1e9\n", "simulation.horizon_days", "at most 36525"),
+    ("[simulation]\nfollow_up_days = -30\n", "simulation.follow_up_days", "at least 0"),
     ("[county]\nhouseholds = 1_000_000_000_000\n", "county.households", "2-core 24 GiB"),
     ("[reporting]\nlog_loss_coefficient = nan\n", "reporting.log_loss_coefficient", "finite number"),
     ("[investigation]\ninvestigators = true\n", "investigation.investigators", "number"),

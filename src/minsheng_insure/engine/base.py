@@ -67,7 +67,8 @@ class InvestigationQueue(Protocol):
 
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         """Investigators from each day on: ``(day, investigators)`` pairs, ascending, the first on
-        the current day (the month's review), the rest before the next review."""
+        the current day (the month's review, or the horizon), the rest before the next review (or the
+        clock's stop)."""
         ...
 
     def take_finished(self) -> np.ndarray:
@@ -80,7 +81,7 @@ class InvestigationQueue(Protocol):
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per case id: the day its investigation started, ended and the day it went cold (NaN where
-        it did not happen within the horizon). Call once, after the clock has finished."""
+        it did not happen by ``stop_day``, the end of follow-up). Call once, after the clock has finished."""
         ...
 
 
@@ -102,7 +103,8 @@ class ClaimsDesk(Protocol):
 class Clock(Protocol):
     """Simulation time for one replication: makes the queue and desks, and moves them forward."""
 
-    def investigation_queue(self, investigators: int, horizon_days: float) -> InvestigationQueue:
+    def investigation_queue(self, investigators: int, stop_day: float) -> InvestigationQueue:
+        """A queue that records nothing after ``stop_day`` (the horizon plus the follow-up)."""
         ...
 
     def claims_desk(self, ledger: FundLedger) -> ClaimsDesk:
@@ -113,5 +115,5 @@ class Clock(Protocol):
         ...
 
     def finish(self) -> None:
-        """Carry out everything left (claims decided and paid after the horizon included)."""
+        """Carry out everything left (claims filed by the end of follow-up are decided and paid, even after it)."""
         ...

@@ -14,9 +14,9 @@ import numpy as np
 class Casebook:
     """The per-case lists of an investigation queue (``engine.base.InvestigationQueue``)."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
+    def __init__(self, investigators: int, stop_day: float) -> None:
         self.capacity = investigators
-        self.horizon_days = horizon_days
+        self.stop_day = stop_day
         self._effort: list[float] = []
         self._deadline: list[float] = []
         self._priority: list[float] = []

@@ -4,8 +4,15 @@ Each month the clock first carries out everything before the month starts; then 
 review folds what happened into the county's state (``model.feedback``); then the month's
 incidents are drawn and decided in one vectorised pass (``model.cases``), their registered cases
 go to the investigation queue and their claims to the claims desk. The clock decides when those
-happen; the rules decide what happens. After the last month the clock finishes: cases stop at the
-horizon, claims filed before it are decided and paid even if that falls after it.
+happen; the rules decide what happens.
+
+After the last month comes the follow-up (``simulation.follow_up_days``): no incidents happen and no
+review is held, but the horizon's incidents are still reported, their cases investigated, cleared or
+dropped, until the clock stops at the horizon plus the follow-up (or earlier, once nothing is left
+to do). Investigators stay at the last review's number, with any campaign still running. Claims
+filed before the clock stops are decided and paid even if that falls after it. What is still open
+when it stops is marked ``open_at_end`` in the event log. The timeline, and the police costs read
+from it, keep to the horizon's months: the follow-up only finishes the horizon's cases.
 """
 
 from __future__ import annotations
@@ -42,16 +49,22 @@ class CountyRun:
         self.replication = replication
         self.clock = clock
         self.horizon = s.simulation.horizon_days
+        self.stop = self.horizon + s.simulation.follow_up_days
+        """The day the clock stops: the horizon plus the follow-up."""
         self.rng = stage_rngs(seed, replication)
         self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
         self.population = county_population(seed, s.county)
-        self.rules = CaseRules(s, self.population, self.horizon)
+        self.rules = CaseRules(s, self.population, self.stop)
         self.feedback = FeedbackController(s, self.population.village_township)
         self.incidents = IncidentProcess(self.population, s.crime_types)
         self.types = len(s.crime_types)
-        self.queue = clock.investigation_queue(s.investigation.investigators, self.horizon)
+        self.queue = clock.investigation_queue(s.investigation.investigators, self.stop)
+        self.base_investigators = s.investigation.investigators
+        """Investigators at the last review, before campaigns."""
         ins = s.insurance
         self.contract = self.rules.contract
+        self.policy_years = _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon)
+        """The policy years that overlap the horizon."""
         household_limit = self.rules.cover["per_household_annual_limit_yuan"]
         self.desk = clock.claims_desk(FundLedger(ins.budget_rule, self.contract.fund, ins.policy_year_end,
                                                  lambda year: household_limit * self.contract.limit_scale(year)))
@@ -82,6 +95,7 @@ class CountyRun:
             self._case_stages(month, start, end)
             if self.scenario.samaritan.active:
                 self._injuries(start, end)
+        self._follow_up()
         self.clock.finish()
         if self.series_on:
             queued_case, queued_clears, village, case_type = self._history()
@@ -111,12 +125,22 @@ class CountyRun:
                                  village[cleared], village[paid], village[queued_case[cold]], village[refused])
         feedback.review(now)
         self._renew(now, month_end)
-        base = s.investigation.investigators + round(feedback.state.extra_investigators)
-        changes = sorted({day for c in s.campaigns for day in (c.start_day, c.end_day) if now < day < month_end})
-        plan = [(day, base + campaign_investigators(s, day)) for day in [now, *changes]]
+        self.base_investigators = s.investigation.investigators + round(feedback.state.extra_investigators)
+        plan = self._capacity_plan(now, month_end)
         self.queue.plan_capacity(plan)
         self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
                               **month_resources(self.population, s.investigation.investigators, plan, month_end)})
+
+    def _capacity_plan(self, start: float, end: float) -> list[tuple[float, int]]:
+        """Investigators from ``start`` and at each campaign start or end before ``end``."""
+        s = self.scenario
+        changes = sorted({day for c in s.campaigns for day in (c.start_day, c.end_day) if start < day < end})
+        return [(day, self.base_investigators + campaign_investigators(s, day)) for day in [start, *changes]]
+
+    def _follow_up(self) -> None:
+        """From the horizon to the clock's stop: no incidents, no review, the last review's investigators."""
+        self.clock.advance(self.horizon)
+        self.queue.plan_capacity(self._capacity_plan(self.horizon, self.stop))
 
     def _history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The cases so far, joined once per review: per queued case (queue id order) its case id and
@@ -150,7 +174,7 @@ class CountyRun:
         ins = self.scenario.insurance
         if not ins.coverage:
             return
-        for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+        for year in self.policy_years:
             if now <= ins.policy_year_end(year) < month_end and self.contract.in_force(year):
                 self.contract.renew(year, self.desk.ledger.account(year).owed_yuan)
 
@@ -210,7 +234,8 @@ class CountyRun:
             "loss_yuan": inc.loss_yuan, "false_report": o.fraud == STAGED, "fraud": o.fraud.astype(np.int64),
             "claimed_loss_yuan": np.where(filed, o.claimed_loss_yuan, 0.0),
             "insured": o.insured, "aware": o.aware, "reported": o.reported,
-            "report_day": np.where(o.reported, report_day, np.nan), "registered": o.registered,
+            "report_day": np.where(o.reported, report_day, np.nan), "report_pending": o.report_pending,
+            "registered": o.registered,
             "caught_in_act": o.in_act, "queue_id": queue_id, "clears": o.clears, "policy_year": policy_year,
             "claim_filed": filed, "claim_yuan": amount, "denial_reason": denial,
         })
@@ -251,6 +276,8 @@ class CountyRun:
         # A case cleared in a series went cold first: it has no investigation end, only its arrest's day.
         cols["clear_day"][series_case] = np.concatenate([day for _, day in self.cleared_in_series] or [np.zeros(0)])
         cols["cleared_in_series"] = in_series
+        # Open when the clock stopped: a report still to come, or a queued case neither finished nor cold.
+        cols["open_at_end"] = cols.pop("report_pending") | (queued & np.isnan(finished) & np.isnan(cols["cold_day"]))
         cols["recovered_yuan"] = draw_recoveries(self.scenario.recovery, cleared, cols["loss_yuan"],
                                                  self.rng["recovery"])
         claims = self.desk.ledger.claim_columns(n)
@@ -287,7 +314,7 @@ class CountyRun:
                           lambda year: s.samaritan.budget_yuan))
         rows = []
         for code, ledger, budget in funds:
-            for year in _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon):
+            for year in self.policy_years:
                 end = policy_year_end(year, ins.start_day, ins.policy_year_start_day)
                 start = max(end - DAYS_PER_YEAR, ins.start_day)
                 figures = ledger.account(year).figures()

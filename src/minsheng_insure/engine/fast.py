@@ -36,8 +36,8 @@ INF = float("inf")
 class _Queue(Casebook):
     """Both fast queues: the case records, the arrivals not yet decided and the capacity plan."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self.now = 0.0
         self._pending: list[tuple[float, int]] = []
         """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
@@ -59,7 +59,7 @@ class _Queue(Casebook):
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for _, case in self._pending[self._next:]:
-            if self._deadline[case] <= self.horizon_days:
+            if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
         self._pending = []
         return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
@@ -68,10 +68,10 @@ class _Queue(Casebook):
 class FifoQueue(_Queue):
     """First registered, first investigated: a heap of the days investigators are next free."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self._free = [0.0] * investigators
-        """Heap of the days each investigator is next free (inf: busy past the horizon, for good)."""
+        """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
         self._running: list[int] = []
         """Cases started and not yet reported finished."""
 
@@ -86,7 +86,7 @@ class FifoQueue(_Queue):
         # The engine's innermost loop: everything local, one heap operation per case.
         free, pending, changes, running = self._free, self._pending, self._changes, self._running
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
-        horizon, heapreplace = self.horizon_days, heapq.heapreplace
+        stop, heapreplace = self.stop_day, heapq.heapreplace
         i, count = self._next, len(pending)
         while i < count:
             arrival, case = pending[i]
@@ -107,8 +107,8 @@ class FifoQueue(_Queue):
                 continue
             start_day[case] = pull
             end = pull + effort[case]
-            if end > horizon:
-                end = INF  # the investigation outlasts the horizon: neither it nor its investigator returns
+            if end > stop:
+                end = INF  # the investigation outlasts the clock: neither it nor its investigator returns
             else:
                 end_day[case] = end
                 running.append(case)
@@ -126,8 +126,8 @@ class FifoQueue(_Queue):
 class PriorityQueue(_Queue):
     """Waiting cases worked in priority order (largest loss first): a small event loop."""
 
-    def __init__(self, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self._busy = 0
         self._limit = investigators
         self._waiting: list[tuple[float, int]] = []
@@ -140,7 +140,7 @@ class PriorityQueue(_Queue):
         pending, changes, ending, waiting = self._pending, self._changes, self._ending, self._waiting
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
         priority, finished, cold, cold_day = self._priority, self._finished, self._cold, self.cold_day
-        horizon, busy, limit = self.horizon_days, self._busy, self._limit
+        stop, busy, limit = self.stop_day, self._busy, self._limit
         i, count = self._next, len(pending)
         heappush, heappop = heapq.heappush, heapq.heappop
         while True:
@@ -180,7 +180,7 @@ class PriorityQueue(_Queue):
                 busy += 1
                 start_day[case] = now
                 finish = now + effort[case]
-                if finish <= horizon:
+                if finish <= stop:
                     end_day[case] = finish
                     heappush(ending, (finish, case))
         self._next, self._busy, self._limit = i, busy, limit
@@ -239,8 +239,8 @@ class FastClock:
         self.queues: list[_Queue] = []
         self.desks: list[ArrayClaimsDesk] = []
 
-    def investigation_queue(self, investigators: int, horizon_days: float) -> FifoQueue | PriorityQueue:
-        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, horizon_days)
+    def investigation_queue(self, investigators: int, stop_day: float) -> FifoQueue | PriorityQueue:
+        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, stop_day)
         self.queues.append(queue)
         return queue
 

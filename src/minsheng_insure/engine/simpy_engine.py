@@ -62,12 +62,12 @@ def feed_in_time_order(env: Environment, times: Sequence[float], handler: Callab
 class SimpyInvestigationQueue(Casebook):
     """Investigators as a priority resource on a simpy environment, cases going cold while they wait.
 
-    An investigation that would end after the horizon is not recorded, and its investigator takes
-    no further case: the case stages stop at the horizon.
+    An investigation that would end after ``stop_day`` (the end of follow-up) is not recorded, and
+    its investigator takes no further case: the case stages stop there.
     """
 
-    def __init__(self, env: Environment, investigators: int, horizon_days: float) -> None:
-        super().__init__(investigators, horizon_days)
+    def __init__(self, env: Environment, investigators: int, stop_day: float) -> None:
+        super().__init__(investigators, stop_day)
         self.env = env
         self.busy = 0
         self._waiting: list[tuple[float, int]] = []
@@ -104,7 +104,7 @@ class SimpyInvestigationQueue(Casebook):
 
     def _finish(self, event: simpy.Event) -> None:
         now = self.env.now
-        if now > self.horizon_days:
+        if now > self.stop_day:
             return
         self.end_day[event.value] = now
         self._finished.append(event.value)
@@ -129,7 +129,7 @@ class SimpyInvestigationQueue(Casebook):
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for _, case in self._waiting:
-            if self._deadline[case] <= self.horizon_days:
+            if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
         self._waiting.clear()
         return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
@@ -172,8 +172,8 @@ class SimpyClock:
     def __init__(self) -> None:
         self.env = Environment()
 
-    def investigation_queue(self, investigators: int, horizon_days: float) -> SimpyInvestigationQueue:
-        return SimpyInvestigationQueue(self.env, investigators, horizon_days)
+    def investigation_queue(self, investigators: int, stop_day: float) -> SimpyInvestigationQueue:
+        return SimpyInvestigationQueue(self.env, investigators, stop_day)
 
     def claims_desk(self, ledger: FundLedger) -> SimpyClaimsDesk:
         return SimpyClaimsDesk(self.env, ledger)

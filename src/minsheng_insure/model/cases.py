@@ -39,6 +39,8 @@ class Outcomes:
     reported: np.ndarray
     report_delay: np.ndarray
     """Days from the incident to its report."""
+    report_pending: np.ndarray
+    """A report that would come only after the clock stops (not counted as reported)."""
     registered: np.ndarray
     effort: np.ndarray
     """Investigator-days the case would take."""
@@ -73,10 +75,11 @@ def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray,
 class CaseRules:
     """The case stages of one scenario over one population."""
 
-    def __init__(self, scenario: Scenario, population: Population, horizon_days: float) -> None:
+    def __init__(self, scenario: Scenario, population: Population, stop_day: float) -> None:
+        """``stop_day``: the day the clock stops (horizon plus follow-up); later reports are not seen."""
         s = self.scenario = scenario
         self.population = population
-        self.horizon_days = horizon_days
+        self.stop_day = stop_day
         self.cover = coverage_table(s.insurance, population.asset_names, s.crime_type_names)
         self.contract = Contract(s.insurance)
         self.intercept = self._by_type(s.reporting.intercept)
@@ -123,7 +126,8 @@ class CaseRules:
                   if s.investigation.caught_in_act_at_full_coverage > 0 else np.zeros(n, dtype=bool))
         reported |= in_act
         delay = np.where(in_act, 0.0, delay)
-        reported &= inc.day + delay < self.horizon_days
+        pending = reported & (inc.day + delay >= self.stop_day)
+        reported &= ~pending
         p_clear = clearance_probability(s.investigation, self.clearance_base[ct], cameras, delay, officer)
         pressure = s.accountability.registration_pressure if state.pressure else 0.0
         p_register = gamed_registration(
@@ -144,7 +148,8 @@ class CaseRules:
             fraud[inflated] = INFLATED
             claimed = np.where(inflated, inc.loss_yuan * s.fraud.inflation_factor, inc.loss_yuan)
 
-        return Outcomes(insured=covered, aware=aware, reported=reported, report_delay=delay, registered=registered,
+        return Outcomes(insured=covered, aware=aware, reported=reported, report_delay=delay, report_pending=pending,
+                        registered=registered,
                         effort=effort, patience=patience, clears=clears & ~in_act, in_act=in_act & reported,
                         fraud=fraud, claimed_loss_yuan=claimed, detected=detected)
 
@@ -166,12 +171,13 @@ class CaseRules:
         day, households, asset = day[order], households[order].astype(np.int64), asset[order]
         claimed = np.minimum(params.staged_claim_yuan.sample(rng, n), pop.asset_value_yuan[asset, households])
         delay = params.report_delay_days.sample(rng, n)
-        reported = day + delay < self.horizon_days
+        reported = day + delay < self.stop_day
         registered = reported & (rng.random(n) < params.staged_registration_probability)
         inc = Incidents(day=day, household=households, crime_type=np.full(n, false_report_type, dtype=np.int16),
                         asset=asset, loss_yuan=np.zeros(n))
         return inc, Outcomes(
             insured=np.ones(n, dtype=bool), aware=np.ones(n, dtype=bool), reported=reported, report_delay=delay,
+            report_pending=~reported,
             registered=registered, effort=params.staged_effort_days.sample(rng, n),
             patience=s.investigation.cold_after_days.sample(rng, n), clears=np.zeros(n, dtype=bool),
             in_act=np.zeros(n, dtype=bool), fraud=np.full(n, STAGED, dtype=np.int8), claimed_loss_yuan=claimed,

@@ -3,8 +3,8 @@
 The engines write these columns and ``results`` reads them; both take the names, codes and
 meanings from here, so a code (an asset class of -1, the crime-type code after the scenario's own
 types, a denial or fraud code) is never implicit. Days count from 1 January of the scenario's
-start year (365-day years); a stage that did not happen, or not before the horizon, has NaN as
-its day.
+start year (365-day years); a stage that did not happen, or not before the clock stopped (the
+horizon plus ``simulation.follow_up_days``), has NaN as its day.
 """
 
 from __future__ import annotations
@@ -42,18 +42,20 @@ EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "claimed_loss_yuan": ("float64", "Loss the claim states, yuan (above loss_yuan when inflated; 0 if no claim)."),
     "insured": ("bool", "The loss was covered by the scheme when it happened."),
     "aware": ("bool", "Insured, and the household knew it."),
-    "reported": ("bool", "Reported to the police within the horizon (报案)."),
+    "reported": ("bool", "Reported to the police (报案) before the clock stopped (horizon plus follow-up)."),
     "report_day": ("float64", "Day of the report (NaN if not reported)."),
     "registered": ("bool", "Registered as a case (立案), on the day of the report."),
     "caught_in_act": ("bool", "Offender caught in the act on camera: reported, registered and cleared at once."),
     "investigation_start_day": ("float64", "Day an investigator took the case (NaN if never)."),
     "went_cold": ("bool", "Dropped because no investigator took it before its evidence went cold."),
     "cold_day": ("float64", "Day the case went cold (NaN if it did not)."),
-    "cleared": ("bool", "Cleared (破案) within the horizon."),
+    "cleared": ("bool", "Cleared (破案) before the clock stopped (horizon plus follow-up)."),
     "clear_day": ("float64", "Day the investigation cleared the case, or the day of the arrest that cleared it "
                              "in a series (NaN if not cleared)."),
     "cleared_in_series": ("bool", "Cleared with a series (串案) in a campaign: it had gone cold (went_cold stays "
                                   "true) and another case's arrest cleared it."),
+    "open_at_end": ("bool", "Still open when the clock stopped at the end of follow-up: a report still to come, "
+                            "or a registered case neither finished nor gone cold."),
     "recovered_yuan": ("float64", "Property value returned to the victim after clearance (追赃), yuan."),
     "policy_year": ("int64", "Policy year of the incident, 0-based from the scheme's first; -1 before it."),
     "claim_filed": ("bool", "Insured, aware and reported: the victim claimed (理赔)."),

@@ -23,6 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ci_low": {"en": "95% CI low", "zh": "95%置信区间下限"},
     "ci_high": {"en": "95% CI high", "zh": "95%置信区间上限"},
     "n": {"en": "Replications", "zh": "重复次数"},
+    "complete": {"en": "Complete (no case left open)", "zh": "统计期完整（无未结案件）"},
     "baseline": {"en": "Baseline", "zh": "基准"},
     "scenario": {"en": "Scenario", "zh": "方案"},
     "difference": {"en": "Difference", "zh": "差值"},

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from minsheng_insure.results.metrics import normalise_by
+from minsheng_insure.results.metrics import complete_groups, normalise_by, with_complete
 from minsheng_insure.results.stats import paired_changes
 
 if TYPE_CHECKING:
@@ -24,9 +24,12 @@ class Comparison:
     """Tables already computed, by grouping columns: every table and plot asks for the same few."""
 
     def table(self, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Per metric (and group): both means, the paired difference and % change with 95% CIs."""
+        """Per metric (and group): both means, the paired difference and % change with 95% CIs;
+        ``complete`` where the group is complete in both runs (``metrics.COMPLETENESS``)."""
         keys = normalise_by(by)
         key = tuple(keys)
         if key not in self._tables:
-            self._tables[key] = paired_changes(self.baseline.metrics(keys), self.scenario.metrics(keys), keys)
+            base, scen = self.baseline._metrics(keys), self.scenario._metrics(keys)
+            self._tables[key] = with_complete(paired_changes(base, scen, keys), keys, complete_groups(base, keys),
+                                              complete_groups(scen, keys))
         return self._tables[key].copy()  # a copy: a caller's change must not reach the next caller

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_of_year, quarter_of_year, year_index
+from minsheng_insure.model.calendar import DAYS_PER_YEAR, MONTH_START, month_of_year, quarter_of_year, year_index
 from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.model.costs import RESOURCE_COLUMNS
 from minsheng_insure.results.costs import PERIODS, police_costs
@@ -63,7 +63,15 @@ EVENT_DATE: dict[str, str] = {
 }
 """Under ``counted_by="event"``, the date each count is counted on (others: the incident's date).
 A claim refused at screening has no decision day and counts on its report day; what happens after
-the horizon (claims decided and paid later) falls in no period."""
+the horizon (in the follow-up, or claims decided and paid later) falls in no period."""
+
+COMPLETENESS = """A figure is complete when nothing that would change it was still to come when the run ended.
+Counted by incident, a group is complete when none of its incidents is ``open_at_end`` (a report
+still to come, or a case neither finished nor gone cold when the follow-up ended). Counted by
+event, every event dated inside the horizon has been seen, but the run does not simulate
+incidents before day 0, whose reports and clearances would fall in its first periods: a period is
+complete only if it begins after the longest wait from an incident to any of its counted events
+seen in the replication."""
 
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
@@ -78,19 +86,9 @@ def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str],
     return {c: derived[c]() if c in derived else events[c].to_numpy()[rows] for c in columns}
 
 
-def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
-                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
-                    counted_by: str = "incident", timeline: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per replication (and group), one column per metric.
-
-    ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
-    The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
-    table the claims desks recorded; they exist only over the whole run or by policy year. The
-    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
-    """
-    if counted_by not in COUNTED_BY:
-        raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
-    keys = normalise_by(by)
+def event_parts(events: pd.DataFrame) -> pd.DataFrame:
+    """What each event adds to each summed metric (1/0 for counts, yuan for money), as floats: the
+    same for every grouping, so a result works it out once."""
     ev = events
     paid = ev["paid_yuan"].to_numpy()
     filed = ev["claim_filed"].to_numpy()
@@ -118,29 +116,57 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         "recovered_yuan": ev["recovered_yuan"].to_numpy(),
         "subrogated_yuan": ev["subrogated_yuan"].to_numpy(),
         "uncompensated_loss_yuan": np.maximum(ev["loss_yuan"] - kept - paid, 0.0),
+        "open_cases": ev["open_at_end"].to_numpy(),
     }
+    # One float block, laid out as pandas keeps it (a row per metric), so that neither this frame nor
+    # the grouping's blocks are copied column by column.
+    block = np.stack([np.asarray(part, dtype=float) for part in parts.values()])
+    return pd.DataFrame(block.T, columns=list(parts), copy=False)
+
+
+def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str] | None = None,
+                    samaritan: pd.DataFrame | None = None, funds: pd.DataFrame | None = None,
+                    counted_by: str = "incident", timeline: pd.DataFrame | None = None,
+                    parts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per replication (and group), one column per metric.
+
+    ``counted_by`` says which date puts a figure in a year, quarter or month (``COUNTED_BY``).
+    The budget metrics (and, with ``samaritan``, the good-samaritan ones) come from ``funds``, the
+    table the claims desks recorded; they exist only over the whole run or by policy year. The
+    police costs come from the monthly ``timeline`` (``results.costs``) and exist for periods too.
+    ``parts`` is ``event_parts(events)``, when the caller has it already.
+    """
+    if counted_by not in COUNTED_BY:
+        raise ValueError(f"counted_by must be one of {', '.join(COUNTED_BY)}, got {counted_by!r}")
+    keys = normalise_by(by)
+    ev = events
+    parts = event_parts(events) if parts is None else parts
+    block = parts.to_numpy().T  # a view: one row per metric
     periods = [k for k in keys if k in ("year", "quarter", "month")]
     by_date: dict[str, list[str]] = {}
     for name in parts:
         date = EVENT_DATE.get(name, "incident_day") if counted_by == "event" and periods else "incident_day"
         by_date.setdefault(date, []).append(name)
-    decision_day = ev["claim_day"].fillna(ev["report_day"]).to_numpy()
     group_cols = ["replication", *keys]
     blocks = []
     for date, names in by_date.items():
-        day = decision_day if date == "decision_day" else ev[date].to_numpy()
+        day = (ev["claim_day"].fillna(ev["report_day"]).to_numpy() if date == "decision_day"
+               else ev[date].to_numpy())
         # Events whose date did not happen count nowhere (their parts are zero), nor do payouts decided
         # after the horizon: no period of the run holds them. Every incident has a day inside it.
         kept_rows = slice(None) if date == "incident_day" else day < scenario.simulation.horizon_days
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
-        table = pd.DataFrame({k: np.asarray(parts[k], dtype=float)[kept_rows] for k in names})
-        for col in group_cols:
-            table[col] = columns[col]
-        blocks.append(table.groupby(group_cols, observed=True, sort=True).sum())
+        table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
+        grouped = table.groupby([pd.Series(columns[c], name=c) for c in group_cols], sort=True).sum()
+        blocks.append(grouped)
     sums = pd.concat(blocks, axis=1).fillna(0.0)[list(parts)] if len(blocks) > 1 else blocks[0]
     sums = _complete(sums.sort_index(), events["replication"].unique(), keys)
     for rate, (num, den) in RATES.items():
         sums[rate] = sums[num] / sums[den].where(sums[den] > 0)
+    complete = sums["open_cases"] == 0
+    if counted_by == "event" and periods:
+        complete = _after_longest_wait(ev, scenario, sums.index, periods)
+    sums["complete"] = complete.astype(float)
     if funds is not None and set(keys) <= {"policy_year"}:
         replications = events["replication"].unique()
         sums = sums.join(_property_funds(funds, replications, by_policy_year=bool(keys)))
@@ -149,6 +175,48 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
     if timeline is not None and set(RESOURCE_COLUMNS) <= set(timeline.columns) and set(keys) <= PERIODS:
         sums = sums.join(police_costs(timeline, funds, scenario, keys))
     return sums.reset_index()
+
+
+def complete_groups(metrics: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The groups ``keys`` of per-replication ``metrics`` with ``complete``: true where the group is
+    complete in every replication (``COMPLETENESS``)."""
+    if not keys:
+        return pd.DataFrame({"complete": [bool((metrics["complete"] == 1).all())]})
+    flags = metrics.groupby(keys, as_index=False, observed=True)["complete"].min()
+    return flags.assign(complete=flags["complete"] == 1)
+
+
+def with_complete(table: pd.DataFrame, keys: list[str], *flags: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a ``complete`` column: true where each of ``flags`` (``complete_groups``) says its
+    row's group is complete; a group that one of them lacks had no incidents there, nothing left open."""
+    complete = np.ones(len(table), dtype=bool)
+    for flag in flags:
+        if flag["complete"].all():
+            continue  # the usual case, with no lookup
+        if keys:
+            complete &= table[keys].merge(flag, on=keys, how="left")["complete"].fillna(True).to_numpy(dtype=bool)
+        else:
+            complete &= bool(flag["complete"].iloc[0])
+    return table.assign(complete=complete)
+
+
+def _after_longest_wait(events: pd.DataFrame, scenario: Scenario, index: pd.MultiIndex,
+                        periods: list[str]) -> pd.Series:
+    """Per row of ``index`` (replication and groups): whether its period begins after the longest
+    wait, in its replication, from an incident to any event counted on its own date (``COMPLETENESS``)."""
+    incident_day = events["incident_day"].to_numpy()
+    waits = np.column_stack([events[date].to_numpy() - incident_day for date in
+                             sorted({*EVENT_DATE.values()} - {"decision_day"} | {"claim_day"})])
+    longest = pd.Series(np.nan_to_num(waits, nan=0.0).max(axis=1)).groupby(
+        events["replication"].to_numpy()).max()
+    key = {name: index.get_level_values(name).to_numpy() for name in periods}
+    first_day = (key["year"] - scenario.simulation.start_year) * DAYS_PER_YEAR
+    if "month" in key:
+        first_day = first_day + MONTH_START[key["month"] - 1]
+    elif "quarter" in key:
+        first_day = first_day + MONTH_START[3 * (key["quarter"] - 1)]
+    wait = longest.reindex(index.get_level_values("replication")).to_numpy()
+    return pd.Series(first_day >= wait, index=index)
 
 
 def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> pd.DataFrame:

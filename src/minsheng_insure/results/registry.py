@@ -71,10 +71,17 @@ METRICS: dict[str, Metric] = {
                               "Recovered property returned to the fund or insurer after a paid claim, yuan."),
     "uncompensated_loss_yuan": Metric("money", "Uncompensated loss", "未获补偿损失",
                                       "Loss neither recovered (net of subrogation) nor paid, yuan."),
+    "open_cases": Metric("count", "Open at the end", "随访结束时未结案件数",
+                         "Incidents whose case was still open when the follow-up ended: a report still to come, "
+                         "or a registered case neither finished nor gone cold (simulation.follow_up_days)."),
     "reporting_rate": Metric("share", "Reporting rate", "报案率",
                              "Reported / incidents (报案率; the simulator knows the dark figure)."),
     "clearance_rate": Metric("share", "Clearance rate", "破案率", "Cleared / registered (破案率)."),
     "cleared_per_incident": Metric("share", "Cleared per incident", "破案数/发案数", "Cleared / incidents."),
+    "complete": Metric("share", "Complete", "统计期完整",
+                       "1 if nothing that would change the figures was still to come when the run ended, else 0 "
+                       "(its mean is the share of replications where the period is complete; see "
+                       "results.metrics.COMPLETENESS)."),
     "premium_yuan": Metric("money", "Premium", "保费",
                            "What the county paid: the fund's budget, or the insurer's premium, yuan."),
     "incurred_yuan": Metric("money", "Incurred claims", "应赔金额",

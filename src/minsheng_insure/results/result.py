@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
-from minsheng_insure.results.metrics import compute_metrics, normalise_by
+from minsheng_insure.results.metrics import (
+    complete_groups,
+    compute_metrics,
+    event_parts,
+    normalise_by,
+    with_complete,
+)
 from minsheng_insure.results.stats import mean_ci, paired_changes
 from minsheng_insure.scenario.schema import Scenario
 
@@ -42,19 +48,24 @@ class SimulationResult:
         return self._metrics(normalise_by(by), counted_by).copy()  # a copy: callers may change what they get
 
     def summary(self, by: str | list[str] | None = None, counted_by: str = "incident") -> pd.DataFrame:
-        """Mean and 95% confidence interval of every metric across replications, in long form."""
+        """Mean and 95% confidence interval of every metric across replications, in long form;
+        ``complete`` says whether the group is complete in every replication (``metrics.COMPLETENESS``)."""
         keys = normalise_by(by)
         key = ("summary", counted_by, *keys)
         if key not in self._cache:
-            self._cache[key] = mean_ci(self._metrics(keys, counted_by).drop(columns="replication"), keys)
+            metrics = self._metrics(keys, counted_by)
+            self._cache[key] = with_complete(mean_ci(metrics.drop(columns="replication"), keys), keys,
+                                             complete_groups(metrics, keys))
         return self._cache[key].copy()
 
     def _metrics(self, keys: list[str], counted_by: str = "incident") -> pd.DataFrame:
         """The metrics by the normalised grouping columns ``keys``, computed once; the cached frame itself."""
         key = ("metrics", counted_by, *keys)
         if key not in self._cache:
+            if ("parts",) not in self._cache:
+                self._cache[("parts",)] = event_parts(self.events)
             self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan, self.funds,
-                                               counted_by, self.timeline)
+                                               counted_by, self.timeline, self._cache[("parts",)])
         return self._cache[key]
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
@@ -111,7 +122,8 @@ class SimulationResult:
         Each row compares a period with the same period a year before, within this run and paired
         by replication (e.g. 2017 Q1 against 2016 Q1), as counties report their figures (with
         ``counted_by="event"``, each count by the date of its own event, as counties count).
-        ``baseline`` is the year before, ``scenario`` the year named in the row.
+        ``year_before`` is the year before, ``this_year`` the year named in the row; ``complete`` is
+        true when both periods are complete in every replication (``metrics.COMPLETENESS``).
         """
         if period not in ("quarter", "month", "year"):
             raise ValueError(f"period must be quarter, month or year, got {period!r}")
@@ -119,5 +131,7 @@ class SimulationResult:
         current = self.metrics(period, counted_by)
         previous = current.assign(year=current["year"] + 1)
         years = sorted(set(current["year"]) & set(previous["year"]))
-        table = paired_changes(previous[previous["year"].isin(years)], current[current["year"].isin(years)], keys)
+        previous, current = previous[previous["year"].isin(years)], current[current["year"].isin(years)]
+        table = with_complete(paired_changes(previous, current, keys), keys, complete_groups(previous, keys),
+                              complete_groups(current, keys))
         return table.rename(columns={"baseline": "year_before", "scenario": "this_year"})

@@ -15,7 +15,7 @@ from minsheng_insure.model.deterrence import DeterrenceParams
 from minsheng_insure.model.fraud import FraudParams
 from minsheng_insure.model.incidents import CrimeType
 from minsheng_insure.model.insurance import InsuranceParams
-from minsheng_insure.model.params import Params, Positive
+from minsheng_insure.model.params import NonNegative, Params, Positive
 from minsheng_insure.model.policing import InvestigationParams
 from minsheng_insure.model.population import PopulationParams
 from minsheng_insure.model.recovery import RecoveryParams
@@ -42,6 +42,10 @@ class SimulationParams(Params):
 
     start_year: int = Field(2016, ge=1900, le=2200, description="Calendar year that day 0 (1 January) falls in.")
     horizon_days: Positive = Field(365.0, description="Length of a run, days.")
+    follow_up_days: NonNegative = Field(
+        365.0, description="Days the run goes on after the horizon, without new incidents, so that the horizon's "
+                           "incidents are reported, investigated and cleared or dropped; a period whose cases are "
+                           "still open when it ends is flagged incomplete (metric 'complete').")
 
 
 class Scenario(Params):
