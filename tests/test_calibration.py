@@ -116,6 +116,8 @@ def test_simulated_changes_agree_with_the_year_on_year_table() -> None:
         half = (row["change_pct_ci_high"] - row["change_pct_ci_low"]) / 2
         assert 0 < table.loc[statistic, "se_pct"] < half  # a t quantile above 1 apart
     assert table.loc["reported", "target_pct"] == 20 and np.isnan(table.loc["cleared", "target_pct"])
+    flags = result.period_change("quarter", "event").set_index(["year", "quarter", "metric"])["complete"]
+    assert table.loc["reported", "complete"] == flags.loc[(2017, 1, "reported")]
 
 
 class ToyModel:

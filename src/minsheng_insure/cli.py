@@ -332,14 +332,14 @@ def calibrate(
     out_console.print(posterior)
     check = Table(title=f"Fit at the posterior median ({replications} replications, seed {seed}, 95% CIs); rows "
                         "without a target were not used by the fit")
-    for col in ("statistic", "periods", "counted by", "change", "95% CI", "accepted sets' 95%", "target"):
+    for col in ("statistic", "periods", "counted by", "change", "95% CI", "accepted sets' 95%", "target", "complete"):
         check.add_column(col, justify="left" if col in ("statistic", "periods", "counted by") else "right")
     for row in result.check.itertuples(index=False):
         has_target = row.target_pct == row.target_pct
         check.add_row(row.statistic, f"{row.period} / {row.against}", row.counted_by, fmt_pct(row.change_pct),
                       f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
                       f"[{fmt_pct(row.accepted_low)}, {fmt_pct(row.accepted_high)}]" if has_target else "",
-                      fmt_pct(row.target_pct) if has_target else "")
+                      fmt_pct(row.target_pct) if has_target else "", "yes" if row.complete else "no")
     out_console.print(check)
     predictive = Table(title="Posterior predictive: median [95% interval] over the accepted sets' means "
                              "(changes over the first target's periods; loss ratio and valid claims paid: "

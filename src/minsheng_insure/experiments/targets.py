@@ -45,8 +45,9 @@ from minsheng_insure.scenario.schema import Scenario
 
 PERIOD_STATISTICS = tuple(name for name, metric in METRICS.items()
                           if name not in BUDGET and name not in SAMARITAN and metric.kind != "day"
-                          and name != "scheme_cost_yuan")
-"""Metrics that exist for a year, quarter or month (budget figures exist only by policy year)."""
+                          and name not in ("scheme_cost_yuan", "complete"))
+"""Metrics that exist for a year, quarter or month (budget figures exist only by policy year; ``complete``
+is a flag, not a statistic)."""
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
@@ -204,7 +205,8 @@ def simulated_changes(result: SimulationResult, targets: list[Target],
     One row per target, plus one per extra ``statistics`` over the same periods and counting (these
     rows have no ``target_pct``). Columns: ``name``, ``statistic``, ``period``, ``against``,
     ``counted_by``, ``before``, ``after`` (means), ``change_pct``, ``change_pct_ci_low``,
-    ``change_pct_ci_high``, ``se_pct``, ``n``, ``target_pct``.
+    ``change_pct_ci_high``, ``se_pct``, ``n``, ``target_pct``, and ``complete``: both periods complete
+    in every replication (``results.metrics.COMPLETENESS``).
     """
     rows = []
     wanted = [(t.statistic, t.period, t.against, t.counted_by, t.change_pct) for t in targets]
@@ -214,9 +216,9 @@ def simulated_changes(result: SimulationResult, targets: list[Target],
     for statistic, period, against, counted_by, target_pct in wanted:
         granularity = parse_period(period)[0]
         metrics = result.metrics(granularity, counted_by)
-        before = _select(metrics, against)[["replication", statistic]]
-        after = _select(metrics, period)[["replication", statistic]]
-        row = paired_changes(before, after, []).iloc[0]
+        before, after = _select(metrics, against), _select(metrics, period)
+        row = paired_changes(before[["replication", statistic]], after[["replication", statistic]], []).iloc[0]
+        complete = bool((before["complete"] == 1).all() and (after["complete"] == 1).all())
         half = (row["change_pct_ci_high"] - row["change_pct_ci_low"]) / 2
         quantile = stdtrit(row["n"] - 1, 0.5 + LEVEL / 2) if row["n"] > 1 else np.nan
         rows.append({"name": f"{statistic} {period}/{against} ({counted_by})", "statistic": statistic,
@@ -224,7 +226,7 @@ def simulated_changes(result: SimulationResult, targets: list[Target],
                      "before": row["baseline"], "after": row["scenario"], "change_pct": row["change_pct"],
                      "change_pct_ci_low": row["change_pct_ci_low"], "change_pct_ci_high": row["change_pct_ci_high"],
                      "se_pct": half / quantile, "n": int(row["n"]),
-                     "target_pct": target_pct})
+                     "target_pct": target_pct, "complete": complete})
     return pd.DataFrame(rows)
 
 
