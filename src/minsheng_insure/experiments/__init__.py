@@ -1,3 +1,4 @@
-"""Experiments over many runs: calibration, parameter sweeps, sensitivity analysis."""
+"""Experiments over many runs: calibration (targets files, priors, rejection ABC, its plots), parameter
+sweeps, sensitivity analysis."""
 
-__all__ = ["calibration", "sensitivity", "sweep"]
+__all__ = ["calibration", "calibration_plots", "priors", "rejection_abc", "sensitivity", "sweep", "targets"]
