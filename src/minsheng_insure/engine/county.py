@@ -27,7 +27,7 @@ from minsheng_insure.model.calendar import DAYS_PER_YEAR, month_windows
 from minsheng_insure.model.campaigns import campaign_rate_scale, clear_series, series_means
 from minsheng_insure.model.cases import CaseRules, Outcomes
 from minsheng_insure.model.codebook import BELOW_DEDUCTIBLE, FUND_SCHEMES, FUNDS_COLUMNS, STAGED
-from minsheng_insure.model.costs import month_resources
+from minsheng_insure.model.costs import county_resources, month_resources
 from minsheng_insure.model.feedback import FeedbackController
 from minsheng_insure.model.incidents import IncidentProcess, Incidents
 from minsheng_insure.model.insurance import FundLedger, claim_amount, policy_year_end, policy_year_of, screen_claims
@@ -55,6 +55,7 @@ class CountyRun:
         self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
         self.population = county_population(seed, s.county)
         self.rules = CaseRules(s, self.population, self.stop)
+        self.resources = county_resources(self.population)
         self.feedback = FeedbackController(s, self.population.village_township)
         self.incidents = IncidentProcess(self.population, s.crime_types)
         self.types = len(s.crime_types)
@@ -129,7 +130,7 @@ class CountyRun:
         plan = self._capacity_plan(now, month_end)
         self.queue.plan_capacity(plan)
         self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
-                              **month_resources(self.population, s.investigation.investigators, plan, month_end)})
+                              **month_resources(self.resources, s.investigation.investigators, plan, month_end)})
 
     def _capacity_plan(self, start: float, end: float) -> list[tuple[float, int]]:
         """Investigators from ``start`` and at each campaign start or end before ``end``."""
@@ -146,8 +147,9 @@ class CountyRun:
         """The cases so far, joined once per review: per queued case (queue id order) its case id and
         whether an investigation clears it; per case (case id order) its village and crime type."""
         parts = (self.queued_case, self.queued_clears, self.case_village, self.case_type)
-        queued_case, queued_clears, village, case_type = (np.concatenate(part) for part in parts)
-        return queued_case, queued_clears, village, case_type
+        for part in parts:  # joined in place, so that each review joins only the months since the last
+            part[:] = [np.concatenate(part)]
+        return self.queued_case[0], self.queued_clears[0], self.case_village[0], self.case_type[0]
 
     def _clear_series(self, arrests: np.ndarray, cold: np.ndarray, queued_case: np.ndarray, village: np.ndarray,
                       case_type: np.ndarray) -> np.ndarray:

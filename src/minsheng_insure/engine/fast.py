@@ -43,6 +43,8 @@ class _Queue(Casebook):
         """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
+        self._running: list[int] = []
+        """Cases started and not yet reported finished."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
@@ -56,6 +58,12 @@ class _Queue(Casebook):
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         self._changes.extend(changes)
         self.capacity = changes[0][1]
+
+    def take_finished(self) -> np.ndarray:
+        end_day, now = self.end_day, self.now
+        done = [case for case in self._running if end_day[case] < now]
+        self._running = [case for case in self._running if not end_day[case] < now]
+        return np.asarray(done, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for _, case in self._pending[self._next:]:
@@ -72,8 +80,6 @@ class FifoQueue(_Queue):
         super().__init__(investigators, stop_day)
         self._free = [0.0] * investigators
         """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
-        self._running: list[int] = []
-        """Cases started and not yet reported finished."""
 
     def _resize(self, day: float, investigators: int) -> None:
         free = self._free
@@ -116,12 +122,6 @@ class FifoQueue(_Queue):
         self._next = i
         self.now = until
 
-    def take_finished(self) -> np.ndarray:
-        running = np.asarray(self._running, dtype=np.int64)
-        done = np.asarray(self.end_day)[running] < self.now if running.size else np.zeros(0, dtype=bool)
-        self._running = running[~done].tolist()
-        return running[done]
-
 
 class PriorityQueue(_Queue):
     """Waiting cases worked in priority order (largest loss first): a small event loop."""
@@ -131,24 +131,23 @@ class PriorityQueue(_Queue):
         self._busy = 0
         self._limit = investigators
         self._waiting: list[tuple[float, int]] = []
-        self._ending: list[tuple[float, int]] = []
-        """Heap of (end day, case) of the investigations under way."""
-        self._finished: list[int] = []
+        self._ending: list[float] = []
+        """Heap of the end days of the investigations under way (which case ends is in ``end_day``)."""
 
     def advance(self, until: float) -> None:
-        # One loop with everything local: this is the engine's innermost loop.
+        # One loop with everything local: this is the engine's innermost loop. The next arrival and
+        # the next capacity change are kept in locals, read again only when they are used up.
         pending, changes, ending, waiting = self._pending, self._changes, self._ending, self._waiting
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
-        priority, finished, cold, cold_day = self._priority, self._finished, self._cold, self.cold_day
+        priority, running, cold, cold_day = self._priority, self._running, self._cold, self.cold_day
         stop, busy, limit = self.stop_day, self._busy, self._limit
         i, count = self._next, len(pending)
         heappush, heappop = heapq.heappush, heapq.heappop
+        arrival = pending[i][0] if i < count else INF
+        change = changes[0][0] if changes else INF
         while True:
-            now = pending[i][0] if i < count else INF
-            end = ending[0][0] if ending else INF
-            change = changes[0][0] if changes else INF
-            if end < now:
-                now = end
+            end = ending[0] if ending else INF
+            now = end if end < arrival else arrival
             if change < now:
                 now = change
             if now >= until:
@@ -156,12 +155,14 @@ class PriorityQueue(_Queue):
             arriving = -1
             if change == now:
                 limit = changes.popleft()[1]
+                change = changes[0][0] if changes else INF
             elif end == now:
-                finished.append(heappop(ending)[1])
+                heappop(ending)
                 busy -= 1
             else:
                 arriving = pending[i][1]
                 i += 1
+                arrival = pending[i][0] if i < count else INF
                 if busy >= limit:
                     heappush(waiting, (priority[arriving], arriving))
                     continue
@@ -182,13 +183,10 @@ class PriorityQueue(_Queue):
                 finish = now + effort[case]
                 if finish <= stop:
                     end_day[case] = finish
-                    heappush(ending, (finish, case))
+                    running.append(case)
+                    heappush(ending, finish)
         self._next, self._busy, self._limit = i, busy, limit
         self.now = until
-
-    def take_finished(self) -> np.ndarray:
-        taken, self._finished = self._finished, []
-        return np.asarray(taken, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         self._pending = [(0.0, case) for _, case in self._waiting]

@@ -36,18 +36,24 @@ class CostParams(Params):
     )
 
 
-def month_resources(population: Population, base_investigators: int, capacity_plan: list[tuple[float, int]],
-                    month_end: float) -> dict[str, float]:
+def county_resources(population: Population) -> tuple[float, float]:
+    """The villages with an auxiliary officer and the camera coverage summed over villages: the
+    same every month of a run."""
+    return float(population.village_auxiliary_officer.sum()), float(population.village_camera_coverage.sum())
+
+
+def month_resources(resources: tuple[float, float], base_investigators: int,
+                    capacity_plan: list[tuple[float, int]], month_end: float) -> dict[str, float]:
     """What the month from ``capacity_plan[0]``'s day to ``month_end`` used.
 
-    ``capacity_plan`` is the month's investigators from each day on (the queue's plan); the days
-    above ``base_investigators`` are the investigators accountability and campaigns added.
+    ``resources`` is ``county_resources`` of the county; ``capacity_plan`` is the month's
+    investigators from each day on (the queue's plan); the days above ``base_investigators`` are
+    the investigators accountability and campaigns added.
     """
     days = np.diff([day for day, _ in capacity_plan] + [month_end])
     above = np.array([investigators - base_investigators for _, investigators in capacity_plan], dtype=float)
     return {"month_days": month_end - capacity_plan[0][0],
-            "auxiliary_officers": float(population.village_auxiliary_officer.sum()),
-            "camera_villages": float(population.village_camera_coverage.sum()),
+            "auxiliary_officers": resources[0], "camera_villages": resources[1],
             "added_investigator_days": float(days @ above)}
 
 

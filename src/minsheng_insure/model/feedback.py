@@ -108,9 +108,9 @@ class FeedbackController:
             observed = _window_rate(self._cleared, self._incidents, s.deterrence.window_months)
             reference = s.deterrence.reference_cleared_per_incident
             state.rate_scale = deterrence_scale(s.deterrence, np.where(np.isnan(observed), reference, observed))
-            rate = _window_rate([c.sum(keepdims=True) for c in self._cleared],
-                                [r.sum(keepdims=True) for r in self._registered],
-                                s.accountability.window_months)[0]
+            months = s.accountability.window_months
+            rate = _window_rate([c.sum(keepdims=True) for c in self._cleared[-months:]],
+                                [r.sum(keepdims=True) for r in self._registered[-months:]], months)[0]
             state.extra_investigators = review_capacity(s.accountability, state.extra_investigators, rate, now)
             state.pressure = under_pressure(s.accountability, rate, now)
         self.last_review = now
