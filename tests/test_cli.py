@@ -123,20 +123,6 @@ def test_schema_is_json_schema() -> None:
     assert "insurance" in schema["properties"]
 
 
-def test_calibrate_fits_and_writes_the_scenario(tmp_path) -> None:
-    path = tmp_path / "county.toml"
-    path.write_text(scenario_to_toml(small_scenario(**{
-        "name": "county", "county.households": 3000, "simulation.horizon_days": 730, "insurance.start_day": 181,
-        "accountability": {"enabled": True, "start_day": 181, "target_clearance_rate": 0.5}})))
-    done = minsheng("calibrate", str(path), "-n", "2", "--seed", "3", "--write", "-q")
-    assert done.returncode == 0, done.stderr
-    assert "fitted reporting.insured_aware_coefficient" in done.stdout and "fit error" in done.stdout
-    fitted = load_scenario(path)
-    assert fitted.provenance["reporting.insured_aware_coefficient"].startswith("calibrated")
-    missing = minsheng("calibrate", str(tmp_path / "missing.toml"))
-    assert missing.returncode == 2 and "file not found" in missing.stderr
-
-
 def test_a_folder_another_run_is_writing_is_refused_before_any_work(files, tmp_path) -> None:
     from minsheng_insure.report.output import _Lock
 

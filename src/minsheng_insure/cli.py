@@ -367,35 +367,122 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(hel
 
 
 @app.command(help=_help("cli_calibrate"))
-def calibrate(scenario: Path, replications: Replications = 10, seed: Seed = 0, workers: Workers = 1,
-              write: Annotated[bool, typer.Option(help=_help("opt_write"))] = False, quiet: Quiet = False,
-              allow_outside: AllowOutside = False) -> None:
-    from minsheng_insure.experiments.calibration import calibrate as fit
-    from minsheng_insure.experiments.calibration import write_calibration
-    from minsheng_insure.report.labels import metric_label
-    from minsheng_insure.report.numbers import fmt, fmt_pct
+def calibrate(
+    scenario: Path,
+    targets: Annotated[Path, typer.Option(help="Targets file (TOML): the county's reported changes, e.g. "
+                                               "calibration/shenqiu_counts.toml.")],
+    free: Annotated[list[str], typer.Option(help="A free parameter, KEY or KEY=LOW:HIGH (repeatable); without "
+                                                 "bounds, its sourced range or the targets file's [priors].")],
+    replications: Replications = 16, seed: Seed = 0, workers: Workers = 1,
+    draws: Annotated[int, typer.Option(min=2, help="Parameter sets drawn from the priors.")] = 256,
+    accept: Annotated[float, typer.Option(min=0.001, max=1.0, help="Share of the draws accepted (the nearest).")]
+    = 0.1,
+    budgets: Annotated[str, typer.Option(help="Budgets (yuan a year) for the posterior predictive, comma-separated.")]
+    = "0,750000,1500000,3000000",
+    sets: Sets = None, out: Out = None, force: Force = False,
+    write: Annotated[bool, typer.Option(help=_help("opt_write"))] = False,
+    quiet: Quiet = False, allow_outside: AllowOutside = False,
+) -> None:
+    """Fit SCENARIO's free parameters to a county's reported changes by rejection ABC.
 
-    s = _load(scenario, None, allow_outside)
-    result = fit(s, replications=replications, seed=seed, workers=workers,
-                 progress=None if quiet else lambda line: err_console.print(line, highlight=False))
-    t = Table(title=_say("table_title_calibrate", name=s.name, year=result.year, quarter=result.quarter,
-                         replications=replications, seed=seed))
-    for i, col in enumerate(("metric", "year_before", "this_year", "col_change", "col_ci", "col_reported_by_county")):
-        t.add_column(_say(col), justify="left" if i == 0 else "right")
-    reported = {target.metric: target.change_pct for target in result.targets}
-    for row in result.table.itertuples(index=False):
-        t.add_row(metric_label(row.metric, _messages), fmt(row.year_before, row.metric, _messages),
-                  fmt(row.this_year, row.metric, _messages), fmt_pct(row.change_pct),
-                  f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
-                  fmt_pct(reported[row.metric]) if row.metric in reported else "")
-    out_console.print(t)
-    for key, value in result.parameters.items():
-        out_console.print(_say("msg_fitted", parameter=key, value=f"{value:.4g}"), highlight=False)
-    errors = ", ".join(_say("msg_fit_points", metric=k, error=v) for k, v in result.errors().items())
-    out_console.print(_say("msg_fit_error", errors=errors, evaluations=result.evaluations), highlight=False)
+    Prints the accepted parameter sets' median and 95% interval, the fit at the median against the
+    targets, and the posterior predictive of the planner's outputs at each budget. Exits with code 1,
+    leaving SCENARIO as it was, when --write is given and a target lies outside its 95% CI.
+    """
+    from minsheng_insure.experiments import calibration as fitting
+    from minsheng_insure.experiments.targets import check_targets_fit, load_targets
+    from minsheng_insure.report.numbers import fmt_pct
+
+    if write and sets:
+        raise BadInput("--write with --set: the file would not hold what was fitted. Fix: put the --set values "
+                       "into the scenario file first, then calibrate it")
+    chosen_budgets = _budgets(budgets)
+    free_bounds = [_free(text) for text in free]
+    s = _load(scenario, sets, allow_outside)
+    parsed = load_targets(targets)
+    check_targets_fit(parsed, s, targets)
+    try:
+        priors = fitting.resolve_priors(free_bounds, s, parsed)
+    except ValueError as e:
+        raise BadInput(f"--free {e}") from None
+    with _output(out, force, [scenario, targets]) as staging, _progress(quiet, "draws") as bar:
+        result = fitting.calibrate(
+            s, parsed, priors, str(targets), replications=replications, draws=draws, accept=accept, seed=seed,
+            workers=workers, budgets=chosen_budgets, draws_done=bar,
+            progress=None if quiet else lambda line: err_console.print(line, highlight=False))
+        if staging is not None:
+            fitting.save_calibration(result, staging)
+    posterior = Table(title=f"{s.name}: {len(result.abc.accepted)} of {draws} draws accepted ({replications} "
+                            f"replications each, seed {seed}); median and 95% interval of the accepted sets")
+    for col in ("parameter", "prior", "median", "95% interval"):
+        posterior.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in result.abc.posterior().itertuples(index=False):
+        posterior.add_row(row.parameter, f"{row.prior_low:g} - {row.prior_high:g}", f"{row.median:.4g}",
+                          f"[{row.low:.4g}, {row.high:.4g}]")
+    out_console.print(posterior)
+    check = Table(title=f"Fit at the posterior median ({replications} replications, seed {seed}, 95% CIs); rows "
+                        "without a target were not used by the fit")
+    for col in ("statistic", "periods", "counted by", "change", "95% CI", "accepted sets' 95%", "target", "complete"):
+        check.add_column(col, justify="left" if col in ("statistic", "periods", "counted by") else "right")
+    for row in result.check.itertuples(index=False):
+        has_target = row.target_pct == row.target_pct
+        check.add_row(row.statistic, f"{row.period} / {row.against}", row.counted_by, fmt_pct(row.change_pct),
+                      f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
+                      f"[{fmt_pct(row.accepted_low)}, {fmt_pct(row.accepted_high)}]" if has_target else "",
+                      fmt_pct(row.target_pct) if has_target else "", "yes" if row.complete else "no")
+    out_console.print(check)
+    predictive = Table(title="Posterior predictive: median [95% interval] over the accepted sets' means "
+                             "(changes over the first target's periods; loss ratio and valid claims paid: "
+                             "the first policy year)")
+    predictive.add_column("budget (万元)", justify="right")
+    wide = result.predictive.pivot(index="budget_yuan", columns="output")
+    outputs = list(dict.fromkeys(result.predictive["output"]))
+    for name in outputs:
+        predictive.add_column(name, justify="right")
+    for budget in wide.index:
+        cells = []
+        for name in outputs:
+            median, low, high = (wide.loc[budget, (k, name)] for k in ("median", "low", "high"))
+            pct = name.endswith("_pct")
+            show = fmt_pct if pct else (lambda v: f"{v:.2f}" if v == v else "-")
+            cells.append(f"{show(median)} [{show(low)}, {show(high)}]")
+        predictive.add_row(f"{budget / 10_000:g}", *cells)
+    out_console.print(predictive)
+    out_console.print(f"{result.county_years:,.0f} county-years simulated in {result.seconds:.0f} s", highlight=False)
     if write:
-        write_calibration(scenario, result)
-        err_console.print(_say("msg_calibration_written", path=scenario), highlight=False)
+        try:
+            fitting.write_calibration(scenario, result)
+        except fitting.CalibrationNotWritten as e:
+            err_console.print(f"error: {e}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_FAILED) from None
+        err_console.print(f"wrote the posterior median and its provenance into {scenario}")
+
+
+def _free(text: str) -> tuple[str, tuple[float, float] | None]:
+    """A --free value: KEY, or KEY=LOW:HIGH."""
+    key, _, bounds = text.partition("=")
+    if not key.strip():
+        raise BadInput(f"--free {text!r}: no key. Fix: write KEY or KEY=LOW:HIGH, e.g. belief.prior_claims=5:50")
+    if not bounds:
+        return key.strip(), None
+    try:
+        low, high = (float(v) for v in bounds.split(":"))
+    except ValueError:
+        raise BadInput(f"--free {text!r}: bounds must be LOW:HIGH, two numbers. Fix: e.g. {key}=0:10") from None
+    if not low < high:
+        raise BadInput(f"--free {text!r}: LOW must be below HIGH. Fix: e.g. {key}={high:g}:{low:g}")
+    return key.strip(), (low, high)
+
+
+def _budgets(text: str) -> tuple[float, ...]:
+    """The --budgets list: non-negative yuan amounts."""
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise BadInput(f"--budgets {text!r}: write yuan amounts separated by commas, e.g. 0,750000,1500000") from None
+    if not values or min(values) < 0:
+        raise BadInput(f"--budgets {text!r}: give at least one budget, none negative, e.g. 0,750000,1500000")
+    return values
 
 
 @app.command(name="sweep", help=_help("cli_sweep"))

@@ -202,9 +202,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "（未给 --lang 时沿用该次运行的语言）。"},
     "cli_validate": {"en": "Check scenario files; print every problem with file, key and fix.",
                      "zh": "检查方案文件；逐条列出问题所在文件、参数和修改方法。"},
-    "cli_calibrate": {"en": "Fit SCENARIO to Shenqiu's reported 2017 Q1 changes: reported cases +38.3%, cleared "
-                            "cases +52.1%.",
-                      "zh": "将 SCENARIO 拟合到沈丘县公布的2017年第一季度变化：报案数 +38.3%，破案数 +52.1%。"},
+    "cli_calibrate": {"en": "Fit SCENARIO's free parameters to a county's reported changes (a targets file) by "
+                            "rejection ABC: accepted sets, fit at the median, posterior predictive at each budget. "
+                            "--write refuses unless every target lies inside its 95% CI.",
+                      "zh": "以拒绝式近似贝叶斯计算（ABC）将 SCENARIO 的自由参数拟合到县里公布的变化（目标文件）："
+                            "接受的参数组、中位数处的拟合、各预算下的后验预测。只有每个目标都落在其95%置信区间内，"
+                            "--write 才写入。"},
     "cli_sweep": {"en": "Run a parameter sweep; killed and started again, it runs only the missing points. Exits "
                         "with code 1, saying how many, when any point failed (the others are kept).",
                   "zh": "运行参数扫描；中断后再次运行只补算缺少的点。若有点失败，说明数量并以退出码1结束"
@@ -239,8 +242,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                  "zh": "数据表、工作簿、图表、报告及提示的语言：zh 或 en（默认取 MINSHENG_LANG，否则为 en）。"},
     "opt_provenance": {"en": "Also require a [provenance] source for every parameter; list those without one.",
                        "zh": "同时要求每个参数在 [provenance] 中注明来源；列出缺少来源的参数。"},
-    "opt_write": {"en": "Write the fitted values and their provenance into SCENARIO.",
-                  "zh": "将拟合值及其来源写入 SCENARIO。"},
+    "opt_write": {"en": "Write the posterior median and its interval into SCENARIO, only if every target lies "
+                        "inside its 95% CI at the median.",
+                  "zh": "将后验中位数及其区间写入 SCENARIO；仅当每个目标都落在中位数处的95%置信区间内时写入。"},
     "opt_sweep_out": {"en": "Folder for the results (resumable).", "zh": "结果文件夹（可断点续算）。"},
     "opt_sweep_workers": {"en": "Worker processes (default: all cores).", "zh": "工作进程数（默认：全部核心）。"},
     "opt_scheduler": {"en": "Address of a Dask scheduler to run on.", "zh": "要使用的 Dask 调度器地址。"},
@@ -288,16 +292,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
                              "zh": "通过：{path}（每个参数均有来源）"},
     "msg_sweep_done": {"en": "{points} points x {replications} replications in {path}",
                        "zh": "{points} 个点 × {replications} 次重复，结果在 {path}"},
-    "msg_calibration_written": {"en": "wrote the fitted values and their provenance into {path}",
-                                "zh": "已将拟合值及其来源写入 {path}"},
-    "msg_fitted": {"en": "fitted {parameter} = {value}", "zh": "拟合值 {parameter} = {value}"},
-    "msg_fit_error": {"en": "fit error (simulated - reported): {errors}; {evaluations} evaluations",
-                      "zh": "拟合误差（仿真值 − 公布值）：{errors}；共 {evaluations} 次评估"},
-    "msg_fit_points": {"en": "{metric} {error:+.2f} points", "zh": "{metric} {error:+.2f} 个百分点"},
-    "table_title_calibrate": {
-        "en": "{name}: {year} Q{quarter} against the year before, {replications} replications, seed {seed}, 95% CIs",
-        "zh": "{name}：{year}年第{quarter}季度对比上年同期，{replications}次重复，随机种子{seed}，95%置信区间"},
-    "col_reported_by_county": {"en": "reported by the county", "zh": "县里公布"},
     "table_title_sensitivity": {"en": "{method} indices, 95% CIs ({path})",
                                 "zh": "{method} 指数，95%置信区间（{path}）"},
 }
