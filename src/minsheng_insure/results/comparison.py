@@ -24,9 +24,14 @@ class Comparison:
     """Tables already computed, by grouping columns: every table and plot asks for the same few."""
 
     def table(self, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Per metric (and group): both means, the paired difference and % change with 95% CIs."""
+        """Per metric (and group): both means, the paired difference and % change with 95% CIs.
+
+        By policy year, the baseline is grouped on the scenario's policy years (``on_calendar``), so a
+        July-June policy year is set against the same twelve months of the baseline.
+        """
         keys = normalise_by(by)
         key = tuple(keys)
         if key not in self._tables:
-            self._tables[key] = paired_changes(self.baseline.metrics(keys), self.scenario.metrics(keys), keys)
+            baseline = self.baseline.on_calendar(self.scenario.scenario) if "policy_year" in keys else self.baseline
+            self._tables[key] = paired_changes(baseline.metrics(keys), self.scenario.metrics(keys), keys)
         return self._tables[key].copy()  # a copy: a caller's change must not reach the next caller

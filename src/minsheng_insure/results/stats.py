@@ -59,8 +59,8 @@ def paired_changes(base: pd.DataFrame, scen: pd.DataFrame, keys: list[str], leve
     One row per metric (in ``base``'s column order) and group (sorted): each side's mean over its
     own replications; the difference and % change, with ``level`` intervals, over the replications
     where both sides have a value (``n``). A group present in one run only has no values in the
-    other; a metric one side lacks (budget use without a scheme) keeps the other side's mean and no
-    change; a group with no value on either side is left out.
+    other; a metric one side lacks (budget use without a scheme) keeps the other side's mean, no
+    change, and that side's replication count as ``n``; a group with no value on either side is left out.
     """
     index = ["replication", *keys]
     b, s = base.set_index(index), scen.set_index(index)
@@ -109,6 +109,10 @@ def _paired_stats(b: np.ndarray, s: np.ndarray, level: float) -> dict[str, np.nd
                         t_half_width(_std(resid, resid.sum(axis=1) / n, both, n), n, level) / np.abs(mean_b) * 100,
                         np.nan)
     change = (ratio - 1) * 100
+    # A metric one side lacks (budget use without a scheme) is described by the other side alone: its
+    # replication count is that side's, not the zero pairs.
+    one_sided = ~(fb.any(axis=1) & fs.any(axis=1))
+    n = np.where(one_sided, np.maximum(fb.sum(axis=1), fs.sum(axis=1)), n)
     return {"baseline": _mean_of_finite(b, fb), "scenario": _mean_of_finite(s, fs), "difference": mean_diff,
             "difference_ci_low": mean_diff - half, "difference_ci_high": mean_diff + half, "change_pct": change,
             "change_pct_ci_low": change - pct_half, "change_pct_ci_high": change + pct_half, "n": n}
