@@ -35,9 +35,18 @@ def _text(value: object) -> object:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    name = "".join(ch for ch in ILLEGAL_CHARACTERS_RE.sub("", text) if ch not in "[]:*?/\\'")[:31].strip() or "sheet"
-    while name in used:
-        name = name[:29] + f"~{len(used)}"
+    """Excel's 31-character sheet name: a long name keeps its start and its end (where the grouping
+    is), joined by '…'; a name taken already gets ' (2)', ' (3)'... instead of being cut the same way."""
+    clean = " ".join("".join(ch for ch in ILLEGAL_CHARACTERS_RE.sub("", text) if ch not in "[]:*?/\\'").split())
+    clean = clean or "sheet"
+
+    def fit(name: str, room: int) -> str:
+        return name if len(name) <= room else f"{name[:room // 2 - 1].rstrip()}…{name[-(room - room // 2):].lstrip()}"
+
+    name, copy = fit(clean, 31), 1
+    while name.casefold() in {u.casefold() for u in used}:  # Excel compares sheet names ignoring case
+        copy += 1
+        name = fit(clean, 31 - len(f" ({copy})")) + f" ({copy})"
     used.add(name)
     return name
 
@@ -118,11 +127,16 @@ def _parameters(ws: Worksheet, scenario: Scenario, lang: Lang) -> None:
 
 
 def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[str, pd.DataFrame],
-                   comparison: pd.DataFrame | None = None, baseline: Scenario | None = None) -> None:
-    """Write the workbook: summary sheets by grouping, comparison sheets, and the parameters."""
+                   comparison: pd.DataFrame | None = None, baseline: Scenario | None = None,
+                   first_sheets: dict[str, pd.DataFrame] | None = None) -> None:
+    """Write the workbook: ``first_sheets`` as they are (already in people's terms), summary sheets
+    by grouping, comparison sheets, and the parameters."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
+    for title, frame in (first_sheets or {}).items():
+        _write(wb.create_sheet(_sheet_name(title, used)), list(frame.columns), frame.to_numpy().tolist(),
+               [None] * len(frame.columns), 1)
     if comparison is not None:
         for grouping, block in comparison.groupby("grouping", sort=False):
             ws = wb.create_sheet(_sheet_name(f"{label('sheet_comparison', lang)} {label(grouping, lang)}", used))

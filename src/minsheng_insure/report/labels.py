@@ -115,6 +115,65 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col_change": {"en": "change", "zh": "变化"},
     "col_change_ci": {"en": "change 95% CI", "zh": "变化95%置信区间"},
     "col_ci": {"en": "95% CI", "zh": "95%置信区间"},
+    # the opening sentences, one per policy year (report.sentences)
+    "period_policy_year": {"en": "Policy year {start} to {end}", "zh": "保单年度 {start}至{end}"},
+    "period_before_scheme": {"en": "Before the scheme, {start} to {end}", "zh": "方案实施前 {start}至{end}"},
+    "period_partial": {"en": " (the run ends on {end}: part of the year)", "zh": "（模拟至{end}，仅含部分年度）"},
+    "sentence_fund": {
+        "en": "the {budget} yuan fund paid {paid} yuan on {claims} claims ({share} of valid claims), {ran_out}",
+        "zh": "{budget}元资金赔付{paid}元、{claims}件（有效理赔的{share}），{ran_out}"},
+    "sentence_ran_out": {"en": "ran out on {date} (in {share} of replications)",
+                         "zh": "于{date}用尽（{share}的重复中用尽）"},
+    "sentence_not_ran_out": {"en": "did not run out", "zh": "未用尽"},
+    "sentence_cases": {
+        "en": "reported cases {reported} {reported_ci}, cleared {cleared} {cleared_ci} against {baseline}",
+        "zh": "与{baseline}相比，报案数{reported} {reported_ci}，破案数{cleared} {cleared_ci}"},
+    "sentence_cost": {
+        "en": "{per_reported} yuan of premium per extra reported case {per_reported_ci}, {per_cleared} per extra "
+              "cleared case {per_cleared_ci}",
+        "zh": "每多报案一件用保费{per_reported}元 {per_reported_ci}，每多破案一件{per_cleared}元 {per_cleared_ci}"},
+    "sentence_before": {
+        "en": "no cover yet; reported cases {reported} {reported_ci}, cleared {cleared} {cleared_ci} against "
+              "{baseline} (the scenario's other levers, such as auxiliary officers, act from the start)",
+        "zh": "尚未承保；与{baseline}相比，报案数{reported} {reported_ci}，破案数{cleared} {cleared_ci}"
+              "（方案的其他措施如辅警自模拟开始即生效）"},
+    "sentence_end": {"en": " ({replications} paired replications, 95% CIs).",
+                     "zh": "（{replications}次成对重复，95%置信区间）。"},
+    "sentence_join": {"en": "; ", "zh": "；"},
+    "sentence_colon": {"en": ": ", "zh": "："},
+    "million": {"en": "{value} million", "zh": "{value}万"},
+    "section_answers": {"en": "Policy years", "zh": "各保单年度"},
+    "section_ladder": {"en": "Scenarios side by side", "zh": "各方案对比"},
+    "section_yoy": {"en": "Year on year, as counties report", "zh": "同比变化（按县级统计口径）"},
+    "section_whole_run": {
+        "en": "Whole run, {start} to {end} (includes {months} months before the scheme began on {scheme})",
+        "zh": "全期 {start}至{end}（含方案{scheme}实施前的{months}个月）"},
+    "table_title_ladder": {
+        "en": "Each scenario against {baseline}: mean (% change [95% CI]), {replications} paired replications "
+              "(common random numbers), seed {seed}",
+        "zh": "各方案对比 {baseline}：均值（变化 [95%置信区间]），{replications}次成对重复（共同随机数），"
+              "随机种子{seed}"},
+    "table_title_yoy": {
+        "en": "{name}: each period against the same period a year before, counted as counties count; "
+              "{replications} replications, seed {seed}, 95% CIs",
+        "zh": "{name}：各期与上年同期相比（按县级统计口径计数）；{replications}次重复，随机种子{seed}，95%置信区间"},
+    "period": {"en": "Period", "zh": "时期"},
+    "counted_by": {"en": "Counted by", "zh": "计数口径"},
+    "scenario_name": {"en": "Scenario", "zh": "方案"},
+    "scenario_ci_low": {"en": "Scenario 95% CI low", "zh": "方案95%置信区间下限"},
+    "scenario_ci_high": {"en": "Scenario 95% CI high", "zh": "方案95%置信区间上限"},
+    "date_incident_day": {"en": "incident date", "zh": "发生日期"},
+    "date_report_day": {"en": "report date", "zh": "报案日期"},
+    "date_clear_day": {"en": "clearance date", "zh": "破案日期"},
+    "date_cold_day": {"en": "date gone cold", "zh": "线索中断日期"},
+    "date_paid_day": {"en": "payment date", "zh": "赔付日期"},
+    "date_decision_day": {"en": "decision date", "zh": "理赔决定日期"},
+    "plot_ladder": {"en": "Each metric against the budget (mean and 95% CI)",
+                    "zh": "各指标随年度资金变化（均值及95%置信区间）"},
+    "axis_budget": {"en": "Budget per policy year (10,000 yuan)", "zh": "每保单年度资金（万元）"},
+    "sheet_ladder": {"en": "Scenarios", "zh": "各方案"},
+    "premium_per_extra_reported": {"en": "Premium per extra reported case (yuan)", "zh": "每多报案一件保费（元）"},
+    "premium_per_extra_cleared": {"en": "Premium per extra cleared case (yuan)", "zh": "每多破案一件保费（元）"},
 }
 
 

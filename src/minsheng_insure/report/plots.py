@@ -21,9 +21,11 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, money_scale
+from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.report.tables import HEADLINE
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.ladder import Ladder
+from minsheng_insure.results.registry import kind
 from minsheng_insure.results.result import SimulationResult
 
 # matplotlib logs a line per text for fonts with one weight only (WenQuanYi); the text still renders.
@@ -147,6 +149,48 @@ def forest(comparison: Comparison, lang: Lang) -> Figure:
     ax.set(title=label("plot_forest", lang), xlabel=label("axis_change", lang))
     fig.tight_layout()
     return fig
+
+
+LADDER_METRICS = ["reported", "cleared", "reporting_rate", "clearance_rate", "claims_paid", "payout_yuan",
+                  "budget_used_share", "budget_exhausted"]
+"""The headline metrics a budget ladder plots against the budget."""
+
+
+def ladder_plot(ladder: Ladder, lang: Lang) -> Figure:
+    """Each headline metric's mean and 95% CI against each scenario's budget (万元), the baseline as a
+    dashed line; scenarios with equal budgets are placed side by side by name instead."""
+    table = ladder.table()
+    budgets = ladder.budgets()
+    by_budget = len(set(budgets)) == len(budgets)
+    x = np.asarray(budgets) / 1e4 if by_budget else np.arange(len(budgets))
+    fig, axes = plt.subplots(2, 4, figsize=(14, 6.5))
+    for ax, metric in zip(axes.ravel(), LADDER_METRICS, strict=True):
+        rows = table[table["metric"] == metric].set_index("scenario_name").reindex(ladder.names)
+        scale = money_scale(metric, lang)
+        mean = rows["scenario"].to_numpy(float) / scale
+        ax.errorbar(x, mean, yerr=[mean - rows["scenario_ci_low"].to_numpy(float) / scale,
+                                   rows["scenario_ci_high"].to_numpy(float) / scale - mean], marker="o", capsize=3)
+        base = rows["baseline"].dropna()
+        if len(base):
+            ax.axhline(base.iloc[0] / scale, color="grey", linestyle="--", linewidth=1,
+                       label=label("baseline", lang))
+        if kind(metric) == "share":
+            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(f"{metric_label(metric, lang)} ({metric_unit(metric, lang)})", fontsize="medium")
+        if by_budget:
+            ax.set_xlabel(label("axis_budget", lang))
+        else:
+            ax.set_xticks(x, ladder.names, rotation=30, ha="right", fontsize="small")
+    axes.ravel()[0].legend(fontsize="small")
+    fig.suptitle(label("plot_ladder", lang))
+    fig.tight_layout()
+    return fig
+
+
+@plt.rc_context({"text.parse_math": False})
+def draw_ladder(folder: Path, lang: Lang, ladder: Ladder) -> dict[str, Path]:
+    """The plot of a comparison of several scenarios: the ladder."""
+    return {"ladder": save(ladder_plot(ladder, plot_language(lang)), folder, "ladder")}
 
 
 def tornado(indices: pd.DataFrame, metric: str, path: Path) -> Path:

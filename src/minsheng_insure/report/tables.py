@@ -8,21 +8,29 @@ import pandas as pd
 
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.ladder import Ladder
+from minsheng_insure.results.metrics import EVENT_DATE
 from minsheng_insure.results.registry import kind
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.schema import Scenario
 
 HEADLINE = ["incidents", "reported", "registered", "cleared", "reporting_rate", "clearance_rate",
             "cleared_per_incident", "claims_filed", "claims_paid", "payout_yuan", "budget_used_share",
-            "budget_exhausted", "budget_exhausted_day", "recovered_yuan", "uncompensated_loss_yuan"]
+            "budget_exhausted", "recovered_yuan", "uncompensated_loss_yuan"]
+"""The headline rows; when the fund ran out is a date, given per policy year (``report.sentences``)."""
 
 TABLE_GROUPINGS = ["whole_run", "year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
 """The groupings written to the summary and comparison tables, each a block of rows."""
 
 KEY_COLUMNS = ["year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
-VALUE_COLUMNS = {"mean", "ci_low", "ci_high", "n", "baseline", "scenario", "difference", "difference_ci_low",
+VALUE_COLUMNS = {"mean", "ci_low", "ci_high", "n", "baseline", "scenario", "scenario_ci_low", "scenario_ci_high",
+                 "difference", "difference_ci_low",
                  "difference_ci_high", "change_pct", "change_pct_ci_low", "change_pct_ci_high", "year_before",
                  "this_year"}
+
+
+YOY_METRICS = ["incidents", "reported", "registered", "cleared", "claims_filed", "claims_paid", "payout_yuan"]
+"""What a county's year-on-year statistics show."""
 
 
 def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -36,8 +44,9 @@ def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         block.insert(0, "grouping", grouping)
         blocks.append(block)
     stacked = pd.concat(blocks, ignore_index=True)
-    values = [c for c in stacked.columns if c not in ("grouping", *KEY_COLUMNS, "metric")]
-    return stacked[["grouping", *KEY_COLUMNS, "metric", *values]]
+    lead = ["grouping", *(["scenario_name"] if "scenario_name" in stacked else [])]
+    values = [c for c in stacked.columns if c not in (*lead, *KEY_COLUMNS, "metric")]
+    return stacked[[*lead, *KEY_COLUMNS, "metric", *values]]
 
 
 def summary_table(result: SimulationResult) -> pd.DataFrame:
@@ -45,8 +54,9 @@ def summary_table(result: SimulationResult) -> pd.DataFrame:
     return _stack({g: result.summary(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
 
 
-def comparison_table(comparison: Comparison) -> pd.DataFrame:
-    """The paired comparison for the whole run and by each grouping, in one tidy table."""
+def comparison_table(comparison: Comparison | Ladder) -> pd.DataFrame:
+    """The paired comparison (of each scenario, for a ladder) for the whole run and by each grouping,
+    in one tidy table; by policy year on the scenario's policy years."""
     return _stack({g: comparison.table(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
 
 
@@ -132,3 +142,82 @@ def fmt_ci(low: float, high: float, metric: str = "", lang: Lang = "en") -> str:
 
 def fmt_pct(value: float) -> str:
     return "-" if value is None or value is pd.NA or math.isnan(value) else f"{value:+.1f}%"
+
+
+def ladder_display(ladder: Ladder, lang: Lang) -> pd.DataFrame:
+    """The headline metrics of a ladder as text, one column per scenario: its mean, then its % change
+    against the baseline with the 95% CI (a metric the baseline lacks: the scenario's own 95% CI)."""
+    table = headline(ladder.table())
+    first = table[table["scenario_name"] == ladder.names[0]]
+    out = {label("metric", lang): [metric_label(m, lang) for m in first["metric"]],
+           label("unit", lang): [metric_unit(m, lang) for m in first["metric"]],
+           label("baseline", lang): [fmt(v, m, lang) for v, m in zip(first["baseline"], first["metric"], strict=True)]}
+    for name in ladder.names:
+        rows = table[table["scenario_name"] == name].set_index("metric").reindex(first["metric"])
+        out[name] = [f"{fmt(r.scenario, m, lang)} {_change(r, m, lang)}" for m, r in zip(rows.index, rows.itertuples(),
+                                                                                         strict=True)]
+    return pd.DataFrame(out)
+
+
+def _change(row: object, metric: str, lang: Lang) -> str:
+    if pd.isna(row.change_pct):  # type: ignore[attr-defined]
+        return fmt_ci(row.scenario_ci_low, row.scenario_ci_high, metric, lang)  # type: ignore[attr-defined]
+    return (f"({fmt_pct(row.change_pct)} [{fmt_pct(row.change_pct_ci_low)}, "  # type: ignore[attr-defined]
+            f"{fmt_pct(row.change_pct_ci_high)}])")  # type: ignore[attr-defined]
+
+
+def ladder_wide(ladder: Ladder, lang: Lang) -> pd.DataFrame:
+    """Every whole-run metric of a ladder, one row per metric and columns per scenario (its mean, then
+    its % change against the baseline and that change's 95% CI), in the metric's unit."""
+    table = ladder.table()
+    metrics = list(dict.fromkeys(table["metric"]))
+    scale = pd.Series([money_scale(m, lang) for m in metrics], index=metrics)
+    wide = table.set_index(["metric", "scenario_name"])
+    out = pd.DataFrame({label("metric", lang): [metric_label(m, lang) for m in metrics],
+                        label("unit", lang): [metric_unit(m, lang) for m in metrics],
+                        label("baseline", lang): (wide.xs(ladder.names[0], level="scenario_name")["baseline"]
+                                                  .reindex(metrics) / scale).to_numpy()})
+    for name in ladder.names:
+        rows = wide.xs(name, level="scenario_name").reindex(metrics)
+        out[name] = (rows["scenario"] / scale).to_numpy()
+        out[f"{name}: {label('change_pct', lang)}"] = rows["change_pct"].to_numpy()
+        out[f"{name}: {label('col_change_ci', lang)}"] = [
+            "" if pd.isna(lo) else f"[{fmt_pct(lo)}, {fmt_pct(hi)}]"
+            for lo, hi in zip(rows["change_pct_ci_low"], rows["change_pct_ci_high"], strict=True)]
+    return out
+
+
+def yoy_table(result: SimulationResult, period: str) -> pd.DataFrame:
+    """Each ``period`` (quarter, month or year) against the same period a year before, as a county
+    reports it: each count on the date of its own event (``counted_by``: reports on the report date,
+    clearances on the clearance date), paired by replication, with 95% CIs; the period as a label."""
+    table = result.period_change(period, counted_by="event")
+    table = table[table["metric"].isin(YOY_METRICS)].copy()
+    table.insert(0, "period", period_labels(table, period))
+    table.insert(1, "counted_by", table["metric"].map(lambda m: EVENT_DATE.get(m, "incident_day")))
+    return table.drop(columns=[c for c in ("year", "quarter", "month") if c in table]).reset_index(drop=True)
+
+
+def period_labels(table: pd.DataFrame, period: str) -> list[str]:
+    """Labels of calendar periods: 2017Q1, 2017-03, 2017."""
+    if period == "quarter":
+        return [f"{int(y)}Q{int(q)}" for y, q in zip(table["year"], table["quarter"], strict=True)]
+    if period == "month":
+        return [f"{int(y)}-{int(m):02d}" for y, m in zip(table["year"], table["month"], strict=True)]
+    return [str(int(y)) for y in table["year"]]
+
+
+def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """A year-on-year table as text: period, metric, the date it is counted by, both years, change."""
+    metric = table["metric"]
+    return pd.DataFrame({
+        label("period", lang): table["period"],
+        label("metric", lang): metric.map(lambda m: metric_label(m, lang)),
+        label("counted_by", lang): table["counted_by"].map(lambda d: label(f"date_{d}", lang)),
+        label("year_before", lang): [fmt(v, m, lang) for v, m in zip(table["year_before"], metric, strict=True)],
+        label("this_year", lang): [fmt(v, m, lang) for v, m in zip(table["this_year"], metric, strict=True)],
+        label("col_change", lang): table["change_pct"].map(fmt_pct),
+        label("col_change_ci", lang): [f"[{fmt_pct(lo)}, {fmt_pct(hi)}]" for lo, hi in
+                                       zip(table["change_pct_ci_low"], table["change_pct_ci_high"], strict=True)],
+        label("n", lang): table["n"].astype(int).astype(str),
+    })

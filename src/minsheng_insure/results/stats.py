@@ -127,3 +127,17 @@ def _std(values: np.ndarray, mean: np.ndarray, mask: np.ndarray, n: np.ndarray) 
     """Sample standard deviation over axis 1 of the ``mask``ed values, two-pass like ``np.std(ddof=1)``."""
     deviation = np.where(mask, values - mean[:, None], 0.0)
     return np.sqrt((deviation ** 2).sum(axis=1) / (n - 1))
+
+
+def ratio_of_means(numerator: np.ndarray, denominator: np.ndarray, level: float = LEVEL
+                   ) -> tuple[float, float, float]:
+    """mean(numerator) / mean(denominator) over paired replications, with a delta-method interval
+    (as for the % change above); NaN where the denominator's mean is 0 or a side has no value."""
+    keep = np.isfinite(numerator) & np.isfinite(denominator)
+    num, den = numerator[keep], denominator[keep]
+    n = num.size
+    if n == 0 or den.mean() == 0:
+        return np.nan, np.nan, np.nan
+    ratio = num.mean() / den.mean()
+    half = float(t_half_width(np.std(num - ratio * den, ddof=1), n, level)) / abs(den.mean()) if n > 1 else np.nan
+    return ratio, ratio - half, ratio + half
