@@ -148,7 +148,7 @@ def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None
     from minsheng_insure.report.tables import group_keys, headline_display
 
     table = result.summary(by)
-    _print_table(headline_display(table, lang),
+    _print_table(headline_display(table, lang, result.scenario),
                  label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
                        seed=result.seed), len(group_keys(table)) + 2)
 
@@ -158,7 +158,7 @@ def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> Non
 
     table = comparison.table(by)
     b, s = comparison.baseline, comparison.scenario
-    _print_table(headline_display(table, lang),
+    _print_table(headline_display(table, lang, s.scenario),
                  label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
                        replications=b.replications, seed=b.seed), len(group_keys(table)) + 2)
 

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.ladder import Ladder
@@ -72,15 +73,18 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values([*group_keys(rows), "order"]).drop(columns="order")
 
 
-def headline_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def headline_display(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
     """The headline rows of a summary or comparison table as text, ready to print or render.
 
     Shared by the terminal and the HTML report, so both show the same figures the same way. A
     comparison metric without a baseline value (budget use without a scheme) shows the difference.
+    Policy years are shown as their months on ``scenario``'s calendar.
     """
     rows = headline(table).reset_index(drop=True)
     metric = rows["metric"]
     out = {label(k, lang): rows[k].astype(str) for k in group_keys(rows)}
+    if "policy_year" in rows and scenario is not None:
+        out[label("policy_year", lang)] = rows["policy_year"].map(lambda y: policy_year_label(int(y), scenario, lang))
     out[label("metric", lang)] = metric.map(lambda m: metric_label(m, lang))
     out[label("unit", lang)] = metric.map(lambda m: metric_unit(m, lang))
     if "mean" in rows:
@@ -221,3 +225,16 @@ def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
                                        zip(table["change_pct_ci_low"], table["change_pct_ci_high"], strict=True)],
         label("n", lang): table["n"].astype(int).astype(str),
     })
+
+
+def policy_year_label(year: int, scenario: Scenario, lang: Lang) -> str:
+    """A policy year as its months (保单年度 2016-07至2017-06); -1, the months before the scheme, as such."""
+    ins, start_year = scenario.insurance, scenario.simulation.start_year
+    if year < 0:
+        start, end = 0.0, ins.start_day
+        key = "period_before_scheme"
+    else:
+        end = ins.policy_year_end(year)
+        start, key = max(end - DAYS_PER_YEAR, ins.start_day), "period_policy_year"
+    return label(key, lang, start=day_to_date(start, start_year).strftime("%Y-%m"),
+                 end=day_to_date(end - 1, start_year).strftime("%Y-%m"))
