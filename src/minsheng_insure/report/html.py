@@ -79,14 +79,15 @@ def _answers(comparison: Comparison, lang: Lang) -> str:
 
 
 def _whole_run_caption(result: SimulationResult, lang: Lang) -> str:
-    """Says when the whole-run figures include months before the scheme began."""
+    """A caption saying when the whole-run figures include months before the scheme began."""
     s = result.scenario
     start_year, horizon, scheme = s.simulation.start_year, s.simulation.horizon_days, s.insurance.start_day
     if not s.insurance.coverage or scheme < 28:
-        return html.escape(label("section_headline", lang))
-    return html.escape(label("section_whole_run", lang, start=day_to_date(0, start_year).isoformat(),
-                             end=day_to_date(horizon - 1, start_year).isoformat(), months=round(scheme / 30.4),
-                             scheme=day_to_date(scheme, start_year).isoformat()))
+        return ""
+    text = label("section_whole_run", lang, start=day_to_date(0, start_year).isoformat(),
+                 end=day_to_date(horizon - 1, start_year).isoformat(), months=round(scheme / 30.4),
+                 scheme=day_to_date(scheme, start_year).isoformat())
+    return f'<p class="meta">{html.escape(text)}</p>'
 
 
 def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationResult,
@@ -108,7 +109,8 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
 <h1>{html.escape(title)}: {html.escape(subject)}</h1>
 <p class="meta">{html.escape(method)}</p>
 {answers}
-<h2>{_whole_run_caption(result, lang)}</h2>
+<h2>{html.escape(label("section_headline", lang))}</h2>
+{_whole_run_caption(result, lang)}
 {_table(head, "headline")}
 <h2>{html.escape(label("section_plots", lang))}</h2>
 {images}
@@ -137,7 +139,8 @@ def render_ladder(lang: Lang, version: str, plots: dict[str, Path], ladder: Ladd
 <h1>{html.escape(title)}: {html.escape(subject)}</h1>
 <p class="meta">{html.escape(method)}</p>
 {answers}
-<h2>{html.escape(label("section_ladder", lang))} ({_whole_run_caption(ladder.scenarios[-1], lang)})</h2>
+<h2>{html.escape(label("section_ladder", lang))}</h2>
+{_whole_run_caption(ladder.scenarios[-1], lang)}
 {_table(ladder_display(ladder, lang), "ladder")}
 <h2>{html.escape(label("section_plots", lang))}</h2>
 {_images(plots)}
