@@ -113,6 +113,22 @@ def test_year_on_year_says_what_it_counts_by(comparison) -> None:
     assert table.loc[("2017Q1", "cleared"), "counted_by"] == "clear_day"
     assert table.loc[("2017Q1", "reported"), "counted_by"] == "report_day"
     assert table.loc[("2017Q1", "reported"), "change_pct"] > 0
+    # the article's figures, cited by the scenario as data, stand beside the simulated ones
+    assert table.loc[("2017Q1", "reported"), "reported_change_pct"] == 38.3
+    assert table.loc[("2017Q1", "cleared"), "reported_change_pct"] == 52.1
+    assert pd.isna(table.loc[("2017Q2", "cleared"), "reported_change_pct"])
+    from minsheng_insure.report.tables import reported_figures_table
+
+    assert list(reported_figures_table(comparison.scenario)["metric"]) == ["reported", "cleared"]
+
+
+def test_a_reported_figure_must_name_a_metric_and_a_period(shenqiu) -> None:
+    with pytest.raises(ScenarioError, match=r"reported_figures\.0\.metric.*unknown metric 'reporting'"):
+        shenqiu[1].with_overrides({"reported_figures": [{"metric": "reporting", "period": "2017Q1",
+                                                          "change_pct": 38.3, "source": "article"}]})
+    with pytest.raises(ScenarioError, match=r"reported_figures\.0\.period"):
+        shenqiu[1].with_overrides({"reported_figures": [{"metric": "reported", "period": "2017 Q1",
+                                                          "change_pct": 38.3, "source": "article"}]})
 
 
 def test_sheet_names_stay_unique_and_readable() -> None:
@@ -151,6 +167,7 @@ def test_ladder_command(files, tmp_path) -> None:
     assert [p.name for p in sorted((out / "scenarios").iterdir())] == ["1", "2", "3"]
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "ran out on" in page or "did not run out" in page
+    assert "+38.3%" in page and "reported by the county" in page
     rebuilt = minsheng("report", str(out), "--lang", "zh")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "保单年度 2016-07-01至2017-06-30" in (out / "report.html").read_text(encoding="utf-8")

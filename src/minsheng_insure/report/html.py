@@ -11,7 +11,13 @@ import pandas as pd
 from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.report.labels import Lang, label
 from minsheng_insure.report.sentences import policy_year_display, policy_year_sentences
-from minsheng_insure.report.tables import headline_display, ladder_display, localise
+from minsheng_insure.report.tables import (
+    headline_display,
+    ladder_display,
+    localise,
+    reported_figures_table,
+    yoy_display,
+)
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.result import SimulationResult
@@ -75,7 +81,17 @@ def _answers(comparison: Comparison, lang: Lang) -> str:
         return ""
     sentences = "".join(f'<p class="answer">{html.escape(s)}</p>' for s in policy_year_sentences(comparison, lang))
     return (f"<h3>{html.escape(comparison.scenario.scenario.name)}</h3>{sentences}"
-            f"{_table(policy_year_display(comparison.policy_years(), lang), 'policy-years')}")
+            f"{_table(policy_year_display(comparison.policy_years(), lang), 'policy-years')}"
+            f"{_reported_figures(comparison.scenario, lang)}")
+
+
+def _reported_figures(result: SimulationResult, lang: Lang) -> str:
+    """The figures the scenario cites beside the simulated ones (nothing when it cites none)."""
+    table = reported_figures_table(result)
+    if table.empty:
+        return ""
+    return (f"<h3>{html.escape(label('section_yoy', lang))}: {html.escape(result.scenario.name)}</h3>"
+            f"{_table(yoy_display(table, lang), 'reported-figures')}")
 
 
 def _whole_run_caption(result: SimulationResult, lang: Lang) -> str:
@@ -101,7 +117,7 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
     images = _images(plots)
     runs = [comparison.baseline, comparison.scenario] if comparison else [result]
     method = label("method_text", lang, replications=result.replications, seed=result.seed, version=version)
-    answers = _answers(comparison, lang) if comparison else ""
+    answers = _answers(comparison, lang) if comparison else _reported_figures(result, lang)
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>

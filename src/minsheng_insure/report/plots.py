@@ -21,8 +21,9 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
-from minsheng_insure.report.tables import HEADLINE
+from minsheng_insure.report.tables import HEADLINE, policy_year_label
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.registry import kind
@@ -104,7 +105,7 @@ def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
     funds = result.funds[result.funds["fund"] == "property"].groupby("policy_year")[["start_day", "end_day",
                                                                                     "fund_yuan"]].mean()
     for year, rows in curve.groupby("policy_year"):
-        ax.plot(rows["day"], rows["mean"] / scale, label=f"{label('policy_year', lang)} {year}")
+        ax.plot(rows["day"], rows["mean"] / scale, label=policy_year_label(int(year), result.scenario, lang))
         ax.fill_between(rows["day"], rows["ci_low"] / scale, rows["ci_high"] / scale, alpha=0.25)
         if year not in funds.index:
             continue
@@ -115,7 +116,11 @@ def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
         if len(exhausted):
             ax.axvline(exhausted["mean"].iloc[0], color="red", linestyle="--", alpha=0.6,
                        label=label("legend_exhausted", lang) if year == curve["policy_year"].min() else None)
-    ax.set(title=label("plot_payouts", lang), xlabel=label("axis_day", lang), ylabel=label("axis_payout", lang))
+    # Days shown as dates: a planner reads 2017-05-14, not day 498.
+    start_year = result.scenario.simulation.start_year
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda day, _: day_to_date(max(day, 0.0), start_year).isoformat()))
+    ax.set(title=label("plot_payouts", lang), xlabel=label("axis_date", lang), ylabel=label("axis_payout", lang))
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

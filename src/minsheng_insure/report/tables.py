@@ -196,10 +196,29 @@ def yoy_table(result: SimulationResult, period: str) -> pd.DataFrame:
     reports it: each count on the date of its own event (``counted_by``: reports on the report date,
     clearances on the clearance date), paired by replication, with 95% CIs; the period as a label."""
     table = result.period_change(period, counted_by="event")
-    table = table[table["metric"].isin(YOY_METRICS)].copy()
+    cited = {(f.metric, f.period): f for f in result.scenario.reported_figures}
+    table = table[table["metric"].isin(YOY_METRICS + [m for m, _ in cited])].copy()
     table.insert(0, "period", period_labels(table, period))
     table.insert(1, "counted_by", table["metric"].map(lambda m: EVENT_DATE.get(m, "incident_day")))
+    found = [cited.get(key) for key in zip(table["metric"], table["period"], strict=True)]
+    table["reported_change_pct"] = [f.change_pct if f else float("nan") for f in found]
+    table["reported_source"] = [f.source if f else "" for f in found]
     return table.drop(columns=[c for c in ("year", "quarter", "month") if c in table]).reset_index(drop=True)
+
+
+def reported_figures_table(result: SimulationResult) -> pd.DataFrame:
+    """Each figure the scenario cites (``reported_figures``) beside the simulated year-on-year change of
+    the same metric and period, counted as the county counts; empty when it cites none."""
+    frames = []
+    for period in sorted({_granularity(f.period) for f in result.scenario.reported_figures}):
+        table = yoy_table(result, period)
+        frames.append(table[table["reported_change_pct"].notna()])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _granularity(period: str) -> str:
+    """quarter, month or year, from a period label (2017Q1, 2017-03, 2017)."""
+    return "quarter" if "Q" in period else "month" if "-" in period else "year"
 
 
 def period_labels(table: pd.DataFrame, period: str) -> list[str]:
@@ -224,6 +243,8 @@ def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         label("col_change_ci", lang): [f"[{fmt_pct(lo)}, {fmt_pct(hi)}]" for lo, hi in
                                        zip(table["change_pct_ci_low"], table["change_pct_ci_high"], strict=True)],
         label("n", lang): table["n"].astype(int).astype(str),
+        label("reported_change_pct", lang): table["reported_change_pct"].map(fmt_pct),
+        label("reported_source", lang): table["reported_source"],
     })
 
 
