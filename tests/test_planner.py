@@ -93,6 +93,10 @@ def test_policy_year_answers_have_dates_and_costs(comparison) -> None:
     assert first["premium_per_extra_reported"] == pytest.approx(1_500_000 / extra, rel=1e-9)
     assert first["premium_per_extra_reported_ci_low"] < first["premium_per_extra_reported"] \
         < first["premium_per_extra_reported_ci_high"]
+    # the run holds July to December of the second policy year: half a year's premium, pro rata
+    last = answers.loc[1]
+    extra = last["reported"] - last["reported_baseline"]
+    assert last["premium_per_extra_reported"] == pytest.approx(1_500_000 * 184 / 365 / extra, rel=1e-9)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -104,6 +108,12 @@ def test_one_sentence_per_policy_year(comparison, lang: str) -> None:
     assert sentences[1].startswith(opening)
     assert ("3 paired replications, 95% CIs" if lang == "en" else "3次成对重复") in sentences[1]
     assert all(" 日 " not in s and "day" not in s for s in sentences)
+
+
+def test_a_fund_without_money_says_so(shenqiu) -> None:
+    broke = compare(shenqiu[0], shenqiu[1].with_overrides({"insurance.budget_yuan": 0}), replications=2, seed=2)
+    sentence = policy_year_sentences(broke, "en")[1]
+    assert "no money in the fund, so no claim was paid" in sentence and "per extra" not in sentence
 
 
 def test_year_on_year_says_what_it_counts_by(comparison) -> None:

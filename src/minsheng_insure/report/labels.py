@@ -125,6 +125,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sentence_ran_out": {"en": "ran out on {date} (in {share} of replications)",
                          "zh": "于{date}用尽（{share}的重复中用尽）"},
     "sentence_not_ran_out": {"en": "did not run out", "zh": "未用尽"},
+    "sentence_no_fund": {"en": "no money in the fund, so no claim was paid ({claims} claims refused)",
+                         "zh": "资金为零，未赔付任何理赔（拒赔{claims}件）"},
+    "sentence_pro_rata": {"en": " (the premium of the months in the run)", "zh": "（按模拟期内月份折算保费）"},
     "sentence_cases": {
         "en": "reported cases {reported} {reported_ci}, cleared {cleared} {cleared_ci} against {baseline}",
         "zh": "与{baseline}相比，报案数{reported} {reported_ci}，破案数{cleared} {cleared_ci}"},

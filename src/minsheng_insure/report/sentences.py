@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -59,12 +60,10 @@ def _sentence(row: Any, baseline: str, lang: Lang) -> str:
         period += label("period_partial", lang, end=row.run_end_date.isoformat())
     ran_out = (label("sentence_ran_out", lang, date=row.ran_out_date.isoformat(), share=f"{row.ran_out_share:.0%}")
                if row.ran_out_date is not None else label("sentence_not_ran_out", lang))
-    fund = label("sentence_fund", lang, budget=money(row.premium_yuan, lang), paid=money(row.payout_yuan, lang),
-                 claims=f"{row.claims_paid:,.0f}", share=f"{row.valid_claims_paid_share:.0%}", ran_out=ran_out)
-
-    def yuan(value: float) -> str:
-        return money(value, lang)
-
+    fund = (label("sentence_fund", lang, budget=money(row.premium_yuan, lang), paid=money(row.payout_yuan, lang),
+                  claims=f"{row.claims_paid:,.0f}", share=f"{row.valid_claims_paid_share:.0%}", ran_out=ran_out)
+            if row.premium_yuan > 0 else label("sentence_no_fund", lang, claims=f"{row.claims_denied:,.0f}"))
+    yuan = partial(money, lang=lang)
     cost = label("sentence_cost", lang,
                  per_reported=yuan(row.premium_per_extra_reported),
                  per_reported_ci=_interval(row.premium_per_extra_reported_ci_low,
@@ -72,8 +71,11 @@ def _sentence(row: Any, baseline: str, lang: Lang) -> str:
                  per_cleared=yuan(row.premium_per_extra_cleared),
                  per_cleared_ci=_interval(row.premium_per_extra_cleared_ci_low,
                                           row.premium_per_extra_cleared_ci_high, yuan))
-    return (f"{period}{label('sentence_colon', lang)}{fund}{join}{label('sentence_cases', lang, **cases)}{join}{cost}"
-            + label("sentence_end", lang, replications=row.n))
+    if row.partial:
+        cost += label("sentence_pro_rata", lang)
+    parts = [fund, label("sentence_cases", lang, **cases), *([cost] if row.premium_yuan > 0 else [])]
+    return f"{period}{label('sentence_colon', lang)}{join.join(parts)}" + label("sentence_end", lang,
+                                                                               replications=row.n)
 
 
 def policy_year_display(answers: pd.DataFrame, lang: Lang) -> pd.DataFrame:

@@ -52,8 +52,9 @@ class Comparison:
         -1, when the run has them), with calendar dates: premium, claims filed, paid and refused, the
         share of valid claims paid, loss ratio, when the fund ran out; reported and cleared cases
         against the baseline (% change, 95% CI); and per extra reported and per extra cleared case,
-        the premium (``premium_per_extra_*``) and the extra full cost (``cost_per_extra_*``: the
-        scheme's full cost less the baseline's police costs), yuan, with 95% CIs.
+        the premium (``premium_per_extra_*``; for a policy year the run ends inside, the premium of
+        the months in the run, pro rata) and the extra full cost (``cost_per_extra_*``: the scheme's
+        full cost less the baseline's police costs), yuan, with 95% CIs.
         Means over replications; computed from the tables by policy year."""
         table = self.table("policy_year").set_index(["policy_year", "metric"])
         funds = self.scenario.policy_years().set_index("policy_year")
@@ -66,6 +67,7 @@ class Comparison:
             start = max(calendar.policy_year_end(year) - DAYS_PER_YEAR, calendar.start_day) if year >= 0 else 0.0
             end = calendar.policy_year_end(year) if year >= 0 else calendar.start_day
             run_end = min(end, self.scenario.scenario.simulation.horizon_days)
+            in_run = (run_end - start) / (end - start)  # a policy year the run ends inside pays pro rata
             row: dict[str, object] = {"policy_year": year, "start_date": day_to_date(start, start_year),
                                       "end_date": day_to_date(end - 1, start_year),
                                       "run_end_date": day_to_date(run_end - 1, start_year)}
@@ -80,7 +82,8 @@ class Comparison:
                 for col in ("change_pct", "change_pct_ci_low", "change_pct_ci_high"):
                     row[f"{metric}_{col}"] = found[col]
                 gained = extra.xs(year, level="policy_year")[metric].to_numpy(float)
-                for name, spent in (("premium", scen.xs(year, level="policy_year").get("premium_yuan")),
+                premium = scen.xs(year, level="policy_year").get("premium_yuan")
+                for name, spent in (("premium", None if premium is None else premium * in_run),
                                     ("cost", extra.xs(year, level="policy_year")["scheme_cost_yuan"])):
                     spent = np.full(gained.size, np.nan) if spent is None else spent.to_numpy(float)
                     row[f"{name}_per_extra_{metric}"], row[f"{name}_per_extra_{metric}_ci_low"], \
