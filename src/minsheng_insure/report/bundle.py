@@ -9,7 +9,8 @@
 
 ``compare`` folder: ``comparison.csv / .xlsx / .parquet`` and ``plots/``, ``report.html``,
 ``run.json`` at the top; each side's saved result and summary in ``baseline/`` and ``scenario/``
-(several scenarios: ``scenarios/1/``, ``scenarios/2/``...); with ``--yoy``, ``yoy.csv``.
+(several scenarios: ``scenarios/1/``, ``scenarios/2/``...); ``policy_years.*``, each policy year
+with dates; with ``--yoy``, ``yoy.*``.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
                  for side in ("baseline", "scenario")}
     table = comparison_table(comparison)
     _write_table(table, folder / "comparison", formats)
-    _write_yoy(folder, yoy, formats)
+    _write_answers(folder, (comparison,), yoy, formats)
     _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
     workbook = _guarded(lambda: _workbook()(
         folder / "comparison.xlsx", lang, comparison.scenario.scenario,
@@ -94,7 +95,7 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
         _write_side(folder / "scenarios" / str(i), result, formats)
     table = comparison_table(ladder)
     _write_table(table, folder / "comparison", formats)
-    _write_yoy(folder, yoy, formats)
+    _write_answers(folder, ladder.pairs, yoy, formats)
     _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
     last = ladder.scenarios[-1].scenario
     workbook = _guarded(lambda: _workbook()(
@@ -103,10 +104,17 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
     return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
 
 
-def _write_yoy(folder: Path, yoy: dict[str, pd.DataFrame] | None, formats: set[str]) -> None:
-    if yoy:
-        _write_table(pd.concat([t.assign(scenario_name=name) for name, t in yoy.items()], ignore_index=True),
-                     folder / "yoy", formats & {"csv", "parquet"} or {"csv"})
+def _write_answers(folder: Path, pairs: tuple[Comparison, ...], yoy: dict[str, pd.DataFrame] | None,
+                   formats: set[str]) -> None:
+    """``policy_years.*``: each scheme's policy years with dates (``Comparison.policy_years``), and with
+    ``--yoy``, ``yoy.*``: the year-on-year tables; a ``scenario_name`` column says whose."""
+    tables = {"policy_years": {p.scenario.scenario.name: p.policy_years() for p in pairs
+                               if p.scenario.scenario.insurance.coverage},
+              "yoy": yoy or {}}
+    for stem, by_name in tables.items():
+        if by_name:
+            _write_table(pd.concat([t.assign(scenario_name=name) for name, t in by_name.items()], ignore_index=True),
+                         folder / stem, formats & {"csv", "parquet"} or {"csv"})
 
 
 def _workbook() -> Callable[..., None]:

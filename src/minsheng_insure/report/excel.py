@@ -111,7 +111,9 @@ def _long(ws: Worksheet, table: pd.DataFrame, lang: Lang, scenario: Scenario | N
     shift = 1  # the unit column localise() inserted after the metric
     for row, metric in enumerate(metrics, start=2):
         for col in value_cols:
-            ws.cell(row=row, column=col + shift).number_format = number_format(metric, lang)
+            cell = ws.cell(row=row, column=col + shift)
+            if not cell.is_date:  # a day metric's value as a date (tables.localise) keeps its date format
+                cell.number_format = number_format(metric, lang)
     for col in range(1, len(shown.columns) + 1):
         if str(ws.cell(row=1, column=col).value).endswith("(%)"):
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from minsheng_insure.report.labels import CATALOGUE, Lang, label, metric_label
+from minsheng_insure.report.labels import CATALOGUE, Lang, label, metric_label, metric_unit
 from minsheng_insure.report.tables import fmt, fmt_pct
 from minsheng_insure.results.comparison import Comparison
 
@@ -96,4 +96,6 @@ def policy_year_display(answers: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     columns = ["period", "premium_yuan", "claims_filed", "claims_paid", "claims_denied", "valid_claims_paid_share",
                "loss_ratio", "budget_exhausted_day", "reported", "cleared", "premium_per_extra_reported",
                "premium_per_extra_cleared", "n"]
-    return pd.DataFrame(rows, columns=[label(c, lang) if c in CATALOGUE else metric_label(c, lang) for c in columns])
+    headers = [label(c, lang) if c in CATALOGUE else metric_label(c, lang) for c in columns]
+    headers[1] += f" ({metric_unit('premium_yuan', lang)})"
+    return pd.DataFrame(rows, columns=headers)

@@ -6,13 +6,13 @@ import math
 
 import pandas as pd
 
-from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
+from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.metrics import EVENT_DATE
 from minsheng_insure.results.registry import kind
-from minsheng_insure.results.result import SimulationResult
+from minsheng_insure.results.result import SimulationResult, policy_year_days
 from minsheng_insure.scenario.schema import Scenario
 
 HEADLINE = ["incidents", "reported", "registered", "cleared", "reporting_rate", "clearance_rate",
@@ -34,10 +34,14 @@ YOY_METRICS = ["incidents", "reported", "registered", "cleared", "claims_filed",
 """What a county's year-on-year statistics show."""
 
 
-def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _stack(tables: dict[str, pd.DataFrame], scenarios: dict[str, Scenario]) -> pd.DataFrame:
+    """The tables of each grouping as one, with a ``period`` column naming each year, quarter or policy
+    year (2016, 2016Q3, 2016-07-01/2017-06-30) on the calendar of the row's scenario (``scenarios``, by
+    ``scenario_name``; the one scenario under ``""``)."""
     blocks = []
     for grouping, table in tables.items():
         block = table.copy()
+        block["period"] = period_column(block, scenarios)
         for key in KEY_COLUMNS:
             if key not in block:
                 block[key] = pd.NA
@@ -46,19 +50,40 @@ def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         blocks.append(block)
     stacked = pd.concat(blocks, ignore_index=True)
     lead = ["grouping", *(["scenario_name"] if "scenario_name" in stacked else [])]
-    values = [c for c in stacked.columns if c not in (*lead, *KEY_COLUMNS, "metric")]
-    return stacked[[*lead, *KEY_COLUMNS, "metric", *values]]
+    values = [c for c in stacked.columns if c not in (*lead, *KEY_COLUMNS, "period", "metric")]
+    return stacked[[*lead, *KEY_COLUMNS, "period", "metric", *values]]
+
+
+def period_column(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> list[str | None]:
+    """Each row's period as a label: a year (2016), a quarter (2016Q3), a month (2016-03) or a policy
+    year as its ISO 8601 dates (2016-07-01/2017-06-30; -1, before the scheme, up to its start);
+    ``None`` for rows of other groupings."""
+    if "policy_year" in table:
+        names = table["scenario_name"] if "scenario_name" in table else [""] * len(table)
+        return [_policy_year_dates(int(y), scenarios[n]) for y, n in zip(table["policy_year"], names, strict=True)]
+    if "year" in table:
+        return period_labels(table, next((p for p in ("quarter", "month") if p in table), "year"))
+    return [None] * len(table)
+
+
+def _policy_year_dates(year: int, scenario: Scenario) -> str:
+    start, end = policy_year_days(year, scenario)
+    first = scenario.simulation.start_year
+    return f"{day_to_date(start, first).isoformat()}/{day_to_date(end - 1, first).isoformat()}"
 
 
 def summary_table(result: SimulationResult) -> pd.DataFrame:
     """Every metric's mean and 95% CI for the whole run and by each grouping, in one tidy table."""
-    return _stack({g: result.summary(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
+    return _stack({g: result.summary(None if g == "whole_run" else g) for g in TABLE_GROUPINGS},
+                  {"": result.scenario})
 
 
 def comparison_table(comparison: Comparison | Ladder) -> pd.DataFrame:
     """The paired comparison (of each scenario, for a ladder) for the whole run and by each grouping,
     in one tidy table; by policy year on the scenario's policy years."""
-    return _stack({g: comparison.table(None if g == "whole_run" else g) for g in TABLE_GROUPINGS})
+    results = comparison.scenarios if isinstance(comparison, Ladder) else (comparison.scenario,)
+    scenarios = {r.scenario.name: r.scenario for r in results} | {"": results[0].scenario}
+    return _stack({g: comparison.table(None if g == "whole_run" else g) for g in TABLE_GROUPINGS}, scenarios)
 
 
 def group_keys(table: pd.DataFrame) -> list[str]:
@@ -109,7 +134,8 @@ def headline_display(table: pd.DataFrame, lang: Lang, scenario: Scenario | None 
 
 
 def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) -> pd.DataFrame:
-    """A table for people: translated headers and names, a unit column, money in 万元 in Chinese."""
+    """A table for people: translated headers and names, a unit column, money in 万元 in Chinese; with
+    ``scenario``, policy years as their months and days (when the budget ran out) as dates."""
     out = table.copy()
     scale = out["metric"].map(lambda m: money_scale(m, lang))
     for col in out.columns:
@@ -121,11 +147,33 @@ def localise(table: pd.DataFrame, lang: Lang, scenario: Scenario | None = None) 
         out["crime_type"] = out["crime_type"].map(lambda v: names.get(v, v), na_action="ignore")
     if "asset_class" in out:
         out["asset_class"] = out["asset_class"].map(lambda v: asset_label(v, lang), na_action="ignore")
+    if scenario is not None:
+        _dates_for_days(out, scenario)
+        if "policy_year" in out:
+            out["policy_year"] = out["policy_year"].map(lambda y: policy_year_label(int(y), scenario, lang),
+                                                        na_action="ignore")
     if "grouping" in out:
         out["grouping"] = out["grouping"].map(lambda g: label(g, lang))
     out.insert(list(out.columns).index("metric") + 1, "unit", out["metric"].map(lambda m: metric_unit(m, lang)))
     out["metric"] = out["metric"].map(lambda m: metric_label(m, lang))
     return out.rename(columns={c: label(c, lang) for c in out.columns})
+
+
+DATED_COLUMNS = ("mean", "ci_low", "ci_high", "baseline", "scenario", "scenario_ci_low", "scenario_ci_high",
+                 "year_before", "this_year")
+"""Columns that hold a day metric's value (a date); a difference of days stays a number of days."""
+
+
+def _dates_for_days(table: pd.DataFrame, scenario: Scenario) -> None:
+    """Replace, in place, the values of day metrics (``registry`` kind "day") by their dates."""
+    rows = table["metric"].map(kind) == "day"
+    if not rows.any():
+        return
+    first = scenario.simulation.start_year
+    for col in (c for c in DATED_COLUMNS if c in table):
+        table[col] = table[col].astype(object)
+        table.loc[rows, col] = table.loc[rows, col].map(
+            lambda day: None if pd.isna(day) else day_to_date(float(day), first))
 
 
 def fmt(value: float, metric: str = "", lang: Lang = "en") -> str:
@@ -250,12 +298,7 @@ def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 def policy_year_label(year: int, scenario: Scenario, lang: Lang) -> str:
     """A policy year as its months (保单年度 2016-07至2017-06); -1, the months before the scheme, as such."""
-    ins, start_year = scenario.insurance, scenario.simulation.start_year
-    if year < 0:
-        start, end = 0.0, ins.start_day
-        key = "period_before_scheme"
-    else:
-        end = ins.policy_year_end(year)
-        start, key = max(end - DAYS_PER_YEAR, ins.start_day), "period_policy_year"
-    return label(key, lang, start=day_to_date(start, start_year).strftime("%Y-%m"),
-                 end=day_to_date(end - 1, start_year).strftime("%Y-%m"))
+    start, end = policy_year_days(year, scenario)
+    first = scenario.simulation.start_year
+    return label("period_before_scheme" if year < 0 else "period_policy_year", lang,
+                 start=day_to_date(start, first).strftime("%Y-%m"), end=day_to_date(end - 1, first).strftime("%Y-%m"))

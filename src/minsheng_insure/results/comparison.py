@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from minsheng_insure.model.calendar import DAYS_PER_YEAR, day_to_date
+from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.results.metrics import normalise_by
+from minsheng_insure.results.result import policy_year_days
 from minsheng_insure.results.stats import paired_changes, ratio_of_means
 
 if TYPE_CHECKING:
@@ -61,11 +62,10 @@ class Comparison:
         base = self._baseline_for(["policy_year"]).metrics("policy_year").set_index(["replication", "policy_year"])
         scen = self.scenario.metrics("policy_year").set_index(["replication", "policy_year"])
         extra = scen.reindex(base.index) - base
-        calendar, start_year = self.scenario.scenario.insurance, self.scenario.scenario.simulation.start_year
+        start_year = self.scenario.scenario.simulation.start_year
         rows = []
         for year in sorted(table.index.get_level_values("policy_year").unique()):
-            start = max(calendar.policy_year_end(year) - DAYS_PER_YEAR, calendar.start_day) if year >= 0 else 0.0
-            end = calendar.policy_year_end(year) if year >= 0 else calendar.start_day
+            start, end = policy_year_days(year, self.scenario.scenario)
             run_end = min(end, self.scenario.scenario.simulation.horizon_days)
             in_run = (run_end - start) / (end - start)  # a policy year the run ends inside pays pro rata
             row: dict[str, object] = {"policy_year": year, "start_date": day_to_date(start, start_year),

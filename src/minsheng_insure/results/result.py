@@ -138,3 +138,13 @@ class SimulationResult:
         years = sorted(set(current["year"]) & set(previous["year"]))
         table = paired_changes(previous[previous["year"].isin(years)], current[current["year"].isin(years)], keys)
         return table.rename(columns={"baseline": "year_before", "scenario": "this_year"})
+
+
+def policy_year_days(year: int, scenario: Scenario) -> tuple[float, float]:
+    """The first day of policy year ``year`` and the day after its last (-1: the days before the scheme);
+    the first policy year starts with the scheme, however late in its year."""
+    ins = scenario.insurance
+    if year < 0:
+        return 0.0, ins.start_day
+    end = ins.policy_year_end(year)
+    return max(end - DAYS_PER_YEAR, ins.start_day), end
