@@ -23,7 +23,8 @@ HEADLINE = ["incidents", "reported", "registered", "cleared", "reporting_rate", 
 TABLE_GROUPINGS = ["whole_run", "year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
 """The groupings written to the summary and comparison tables, each a block of rows."""
 
-KEY_COLUMNS = ["year", "quarter", "policy_year", "crime_type", "asset_class", "township"]
+KEY_COLUMNS = ["year", "quarter", "policy_year", "crime_type", "asset_class", "township", "period"]
+"""The grouping columns of the tidy tables; ``period`` labels a year, quarter or policy year (``period_column``)."""
 VALUE_COLUMNS = {"mean", "ci_low", "ci_high", "n", "baseline", "scenario", "scenario_ci_low", "scenario_ci_high",
                  "difference", "difference_ci_low",
                  "difference_ci_high", "change_pct", "change_pct_ci_low", "change_pct_ci_high", "year_before",
@@ -35,8 +36,8 @@ YOY_METRICS = ["incidents", "reported", "registered", "cleared", "claims_filed",
 
 
 def _stack(tables: dict[str, pd.DataFrame], scenarios: dict[str, Scenario]) -> pd.DataFrame:
-    """The tables of each grouping as one, with a ``period`` column naming each year, quarter or policy
-    year (2016, 2016Q3, 2016-07-01/2017-06-30) on the calendar of the row's scenario (``scenarios``, by
+    """The tables of each grouping as one, with a ``period`` column naming each quarter or policy year
+    (2016Q3, 2016-07-01/2017-06-30) on the calendar of the row's scenario (``scenarios``, by
     ``scenario_name``; the one scenario under ``""``)."""
     blocks = []
     for grouping, table in tables.items():
@@ -50,20 +51,19 @@ def _stack(tables: dict[str, pd.DataFrame], scenarios: dict[str, Scenario]) -> p
         blocks.append(block)
     stacked = pd.concat(blocks, ignore_index=True)
     lead = ["grouping", *(["scenario_name"] if "scenario_name" in stacked else [])]
-    values = [c for c in stacked.columns if c not in (*lead, *KEY_COLUMNS, "period", "metric")]
-    return stacked[[*lead, *KEY_COLUMNS, "period", "metric", *values]]
+    values = [c for c in stacked.columns if c not in (*lead, *KEY_COLUMNS, "metric")]
+    return stacked[[*lead, *KEY_COLUMNS, "metric", *values]]
 
 
 def period_column(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> list[str | None]:
-    """Each row's period as a label: a year (2016), a quarter (2016Q3), a month (2016-03) or a policy
-    year as its ISO 8601 dates (2016-07-01/2017-06-30; -1, before the scheme, up to its start);
-    ``None`` for rows of other groupings."""
+    """Each row's period as a label: a quarter (2016Q3), a month (2016-03) or a policy year as its ISO
+    8601 dates (2016-07-01/2017-06-30; -1, before the scheme, up to its start); ``None`` for rows of
+    other groupings (a year is labelled by itself)."""
     if "policy_year" in table:
         names = table["scenario_name"] if "scenario_name" in table else [""] * len(table)
         return [_policy_year_dates(int(y), scenarios[n]) for y, n in zip(table["policy_year"], names, strict=True)]
-    if "year" in table:
-        return period_labels(table, next((p for p in ("quarter", "month") if p in table), "year"))
-    return [None] * len(table)
+    period = next((p for p in ("quarter", "month") if p in table), None)
+    return period_labels(table, period) if period else [None] * len(table)  # a year is its own label
 
 
 def _policy_year_dates(year: int, scenario: Scenario) -> str:
