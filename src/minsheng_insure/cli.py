@@ -240,8 +240,8 @@ def compare(baseline: Path, scenarios: Annotated[list[Path], typer.Argument(
             _print_sentences(pair, language)
         if isinstance(outcome, Ladder):
             _print_ladder(outcome, language)
-        else:
-            _print_comparison(outcome, by, language)
+        for pair in pairs if by is not None or not isinstance(outcome, Ladder) else ():
+            _print_comparison(pair, by, language)
         yoy_tables = {pair.scenario.scenario.name: _print_yoy(pair.scenario, period, language)
                       for pair in pairs} if period else {}
         info = {"baseline": str(baseline), "scenarios": [str(p) for p in scenarios], "seed": seed,
