@@ -175,6 +175,9 @@ def test_ladder_command(files, tmp_path) -> None:
     assert [h for h in header if h in names] == names
     assert (out / "plots/ladder.png").exists() and (out / "yoy.csv").exists()
     assert [p.name for p in sorted((out / "scenarios").iterdir())] == ["1", "2", "3"]
+    # a baseline without a scheme has no policy years of its own to summarise
+    assert "policy_year" not in set(pd.read_csv(out / "baseline" / "summary.csv")["grouping"])
+    assert "policy_year" in set(pd.read_csv(out / "scenarios" / "2" / "summary.csv")["grouping"])
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "ran out on" in page or "did not run out" in page
     assert "+38.3%" in page and "reported by the county" in page

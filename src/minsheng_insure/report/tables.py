@@ -73,9 +73,10 @@ def _policy_year_dates(year: int, scenario: Scenario) -> str:
 
 
 def summary_table(result: SimulationResult) -> pd.DataFrame:
-    """Every metric's mean and 95% CI for the whole run and by each grouping, in one tidy table."""
-    return _stack({g: result.summary(None if g == "whole_run" else g) for g in TABLE_GROUPINGS},
-                  {"": result.scenario})
+    """Every metric's mean and 95% CI for the whole run and by each grouping, in one tidy table; by
+    policy year only with a scheme (without one, its "policy years" would be calendar years again)."""
+    groupings = [g for g in TABLE_GROUPINGS if g != "policy_year" or result.scenario.insurance.coverage]
+    return _stack({g: result.summary(None if g == "whole_run" else g) for g in groupings}, {"": result.scenario})
 
 
 def comparison_table(comparison: Comparison | Ladder) -> pd.DataFrame:
