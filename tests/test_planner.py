@@ -212,6 +212,11 @@ def test_ladder_api(shenqiu) -> None:
 
     rungs = ladder(*shenqiu, "insurance.budget_yuan", [0, 1_500_000], replications=2, seed=1)
     assert isinstance(rungs, Ladder) and rungs.budgets() == [0, 1_500_000]
+    from minsheng_insure.report.tables import ladder_display
+
+    shown = ladder_display(rungs, "en").set_index("Metric")
+    assert shown.loc["Budget used", rungs.names[0]].startswith("-")  # no money: no share of it used
+    assert shown.loc["Budget used", rungs.names[1]].endswith("%]")
     table = rungs.table()
     assert {"scenario_name", "scenario_ci_low", "scenario_ci_high", "change_pct"} <= set(table.columns)
     # each rung is paired with the same baseline run

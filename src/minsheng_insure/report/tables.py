@@ -201,12 +201,13 @@ def ladder_display(ladder: Ladder, lang: Lang) -> pd.DataFrame:
     """The headline metrics of a ladder as text, one column per scenario: its mean, then its % change
     against the baseline with the 95% CI (a metric the baseline lacks: the scenario's own 95% CI)."""
     table = headline(ladder.table())
-    first = table[table["scenario_name"] == ladder.names[0]]
-    out = {label("metric", lang): [metric_label(m, lang) for m in first["metric"]],
-           label("unit", lang): [metric_unit(m, lang) for m in first["metric"]],
-           label("baseline", lang): [fmt(v, m, lang) for v, m in zip(first["baseline"], first["metric"], strict=True)]}
+    metrics = [m for m in HEADLINE if m in set(table["metric"])]  # a rung without money lacks budget use
+    baseline = table.drop_duplicates("metric").set_index("metric")["baseline"].reindex(metrics)
+    out = {label("metric", lang): [metric_label(m, lang) for m in metrics],
+           label("unit", lang): [metric_unit(m, lang) for m in metrics],
+           label("baseline", lang): [fmt(v, m, lang) for v, m in zip(baseline, metrics, strict=True)]}
     for name in ladder.names:
-        rows = table[table["scenario_name"] == name].set_index("metric").reindex(first["metric"])
+        rows = table[table["scenario_name"] == name].set_index("metric").reindex(metrics)
         out[name] = [f"{fmt(r.scenario, m, lang)} {_change(r, m, lang)}" for m, r in zip(rows.index, rows.itertuples(),
                                                                                          strict=True)]
     return pd.DataFrame(out)
