@@ -45,7 +45,9 @@ def reference_paired(base: pd.DataFrame, scen: pd.DataFrame, keys: list[str]) ->
             change = (ratio - 1) * 100
             rows.append([*group, metric, sum(own_b) / len(own_b) if own_b else math.nan,
                          sum(own_s) / len(own_s) if own_s else math.nan, mean_diff, mean_diff - half,
-                         mean_diff + half, change, change - pct_half, change + pct_half, n])
+                         mean_diff + half, change, change - pct_half, change + pct_half,
+                         # one side only (budget use without a scheme): that side's replications
+                         n if own_b and own_s else max(len(own_b), len(own_s))])
     return pd.DataFrame(rows, columns=[*keys, "metric", *PAIRED_COLUMNS])
 
 

@@ -23,20 +23,23 @@ _EXPORTS = {
     "Scenario": "minsheng_insure.scenario.schema",
     "ScenarioError": "minsheng_insure.scenario.errors",
     "SimulationResult": "minsheng_insure.results.result",
+    "Ladder": "minsheng_insure.results.ladder",
     "compare": "minsheng_insure.api",
     "decompose": "minsheng_insure.api",
+    "ladder": "minsheng_insure.api",
     "load_scenario": "minsheng_insure.scenario.loading",
     "simulate": "minsheng_insure.api",
 }
 """Each public name and the module that defines it."""
 
-__all__ = ["EVENT_COLUMNS", "Comparison", "Scenario", "ScenarioError", "SimulationResult", "__version__",
-           "compare", "decompose", "load_scenario", "simulate"]
+__all__ = ["EVENT_COLUMNS", "Comparison", "Ladder", "Scenario", "ScenarioError", "SimulationResult", "__version__",
+           "compare", "decompose", "ladder", "load_scenario", "simulate"]
 
 if TYPE_CHECKING:
-    from minsheng_insure.api import compare, decompose, simulate
+    from minsheng_insure.api import compare, decompose, ladder, simulate
     from minsheng_insure.model.codebook import EVENT_COLUMNS
     from minsheng_insure.results.comparison import Comparison
+    from minsheng_insure.results.ladder import Ladder
     from minsheng_insure.results.result import SimulationResult
     from minsheng_insure.scenario.errors import ScenarioError
     from minsheng_insure.scenario.loading import load_scenario

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from minsheng_insure.experiments.decompose import Decomposition
     from minsheng_insure.results.comparison import Comparison
+    from minsheng_insure.results.ladder import Ladder
     from minsheng_insure.results.result import SimulationResult
     from minsheng_insure.scenario.schema import Scenario
 
@@ -124,11 +125,12 @@ def _command_line() -> str:
 
 
 def _load(path: Path, sets: list[str] | None, allow_outside: bool = False) -> Scenario:
-    from minsheng_insure.scenario.loading import load_scenario, parse_override
+    from minsheng_insure.scenario.loading import load_scenario, parse_override, record_overrides
 
     scenario = load_scenario(path, allow_outside)
     if sets:
-        scenario = scenario.with_overrides(dict(parse_override(s) for s in sets))
+        overrides = dict(parse_override(s) for s in sets)
+        scenario = record_overrides(scenario.with_overrides(overrides), scenario, overrides)
     return scenario
 
 
@@ -181,7 +183,7 @@ def _print_summary(result: SimulationResult, by: str | None, lang: Lang) -> None
     from minsheng_insure.report.tables import group_keys, headline_display
 
     table = result.summary(by)
-    _print_table(headline_display(table, lang, result.scenario.simulation.start_year),
+    _print_table(headline_display(table, lang, result.scenario),
                  label("table_title_run", lang, name=result.scenario.name, replications=result.replications,
                        seed=result.seed), len(group_keys(table)) + 2)
 
@@ -191,7 +193,7 @@ def _print_comparison(comparison: Comparison, by: str | None, lang: Lang) -> Non
 
     table = comparison.table(by)
     b, s = comparison.baseline, comparison.scenario
-    _print_table(headline_display(table, lang, s.scenario.simulation.start_year),
+    _print_table(headline_display(table, lang, s.scenario),
                  label("table_title_compare", lang, scenario=s.scenario.name, baseline=b.scenario.name,
                        replications=b.replications, seed=b.seed), len(group_keys(table)) + 2)
 
@@ -236,35 +238,69 @@ def run(scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Ou
         _finish(out, failure, language)
 
 
+SetGrid = Annotated[str | None, typer.Option("--set-grid", help=_help("opt_set_grid"))]
+Yoy = Annotated[str | None, typer.Option(help=_help("opt_yoy"))]
+
+
 @app.command(help=_help("cli_compare"))
-def compare(baseline: Path, scenario: Path, replications: Replications = 20, seed: Seed = 0, out: Out = None,
+def compare(baseline: Path, scenarios: Annotated[list[Path], typer.Argument(help=_help("arg_scenarios"))],
+            replications: Replications = 20, seed: Seed = 0, out: Out = None,
             force: Force = False, workers: Workers = 1, by: By = None, sets: Sets = None,
+            set_grid: SetGrid = None, yoy: Yoy = None,
             quiet: Quiet = False, formats: Formats = "csv,xlsx,parquet", lang: Language = None,
             allow_outside: AllowOutside = False,
             decompose: Annotated[bool, typer.Option(help=_help("opt_decompose"))] = False) -> None:
     from minsheng_insure.api import compare as compare_scenarios
-    from minsheng_insure.report.bundle import write_comparison
+    from minsheng_insure.api import grid
+    from minsheng_insure.report.bundle import write_comparison, write_ladder
+    from minsheng_insure.results.ladder import Ladder
     from minsheng_insure.scenario.compatibility import check_comparable
-    from minsheng_insure.scenario.loading import load_scenario
+    from minsheng_insure.scenario.loading import load_scenario, parse_grid
 
-    chosen, language, by = _formats(formats), _lang(lang), _by(by)
-    b, s = load_scenario(baseline, allow_outside), _load(scenario, sets, allow_outside)
-    check_comparable(b, s, str(baseline), str(scenario))
+    chosen, language, by, period = _formats(formats), _lang(lang), _by(by), _yoy(yoy)
+    b = load_scenario(baseline, allow_outside)
+    loaded = [_load(path, sets, allow_outside) for path in scenarios]
+    paths = [str(path) for path in scenarios]
+    if set_grid is not None:
+        key, values = parse_grid(set_grid)
+        loaded[-1:] = grid(loaded[-1], key, values)
+        paths[-1:] = [paths[-1]] * len(values)
+    names = [s.name for s in loaded]
+    if len(set(names)) < len(names):
+        raise BadInput(f"two scenarios are both named {next(n for n in names if names.count(n) > 1)!r}. Fix: give "
+                       "each scenario its own name (the 'name' key) or compare it once")
+    for path, s in zip(paths, loaded, strict=True):
+        check_comparable(b, s, str(baseline), path)
+    if decompose and len(loaded) > 1:
+        raise BadInput("--decompose splits one scenario's effect, not several's. Fix: compare one SCENARIO with "
+                       "--decompose, or run minsheng decompose BASELINE SCENARIO for each")
     failure = None
-    with _output(out, force, [baseline, scenario]) as folder:
-        with _progress(quiet, f"{b.name} / {s.name}") as progress:
-            comparison = compare_scenarios(b, s, replications, seed, workers, progress)
-        _print_comparison(comparison, by, language)
-        parts = _decompose(b, s, replications, seed, workers, quiet, None, comparison, language) if decompose \
-            else None
+    with _output(out, force, [baseline, *scenarios]) as folder:
+        with _progress(quiet, " / ".join([b.name, *names])) as progress:
+            outcome = compare_scenarios(b, loaded if len(loaded) > 1 else loaded[0], replications, seed, workers,
+                                        progress)
+        pairs = outcome.pairs if isinstance(outcome, Ladder) else (outcome,)
+        for pair in pairs:
+            _print_sentences(pair, language)
+        if isinstance(outcome, Ladder):
+            _print_ladder(outcome, language)
+        for pair in pairs if by is not None or not isinstance(outcome, Ladder) else ():
+            _print_comparison(pair, by, language)
+        yoy_tables = {pair.scenario.scenario.name: _print_yoy(pair.scenario, period, language)
+                      for pair in pairs} if period else {}
+        parts = _decompose(b, loaded[0], replications, seed, workers, quiet, None, outcome, language) \
+            if decompose else None
+        info = {"baseline": str(baseline), "scenarios": [str(p) for p in scenarios], "seed": seed,
+                "replications": replications, "overrides": sets or [], "set_grid": set_grid, "yoy": period,
+                "decompose": decompose, "command_line": _command_line()}
         if folder is not None:
             if parts is not None:
                 from minsheng_insure.report.decomposition import write_decomposition
 
                 write_decomposition(folder, parts, chosen, language)
-            failure = write_comparison(folder, comparison, chosen, language, {
-                "baseline": str(baseline), "scenario": str(scenario), "seed": seed, "replications": replications,
-                "overrides": sets or [], "decompose": decompose, "command_line": _command_line()})
+            failure = (write_ladder(folder, outcome, chosen, language, info, yoy_tables)
+                       if isinstance(outcome, Ladder) else
+                       write_comparison(folder, outcome, chosen, language, info, yoy_tables))
     if out is not None:
         _finish(out, failure, language)
 
@@ -312,6 +348,43 @@ def decompose_command(baseline: Path, scenario: Path, replications: Replications
                 "overrides": sets or [], "command_line": _command_line()})
     if out is not None:
         _finish(out, failure, language)
+
+
+def _yoy(text: str | None) -> str | None:
+    if text is not None and text not in ("quarter", "month", "year"):
+        raise BadInput(f"--yoy: use quarter, month or year (got {text!r})")
+    return text
+
+
+def _print_sentences(comparison: Comparison, lang: Lang) -> None:
+    """The plain answer first: one sentence per policy year of the scheme."""
+    from minsheng_insure.report.sentences import policy_year_sentences
+
+    if not comparison.scenario.scenario.insurance.coverage:
+        return
+    out_console.print(f"{comparison.scenario.scenario.name}:", style="bold", highlight=False, markup=False)
+    for sentence in policy_year_sentences(comparison, lang):
+        out_console.print(sentence, highlight=False, markup=False)
+    out_console.print()
+
+
+def _print_ladder(ladder: Ladder, lang: Lang) -> None:
+    from minsheng_insure.report.tables import ladder_display
+
+    b = ladder.baseline
+    _print_table(ladder_display(ladder, lang),
+                 label("table_title_ladder", lang, baseline=b.scenario.name, replications=b.replications,
+                       seed=b.seed), 2)
+
+
+def _print_yoy(result: SimulationResult, period: str, lang: Lang) -> pd.DataFrame:
+    """Print the year-on-year table of ``result`` as counties report it; return it (for --out)."""
+    from minsheng_insure.report.tables import yoy_display, yoy_table
+
+    table = yoy_table(result, period)
+    _print_table(yoy_display(table, lang), label("table_title_yoy", lang, name=result.scenario.name,
+                                                 replications=result.replications, seed=result.seed), 3)
+    return table
 
 
 def _finish(out: Path, failure: Exception | None, lang: Lang) -> None:

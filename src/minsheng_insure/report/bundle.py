@@ -8,7 +8,9 @@
     plots/*.png, plots/*.svg, report.html, run.json
 
 ``compare`` folder: ``comparison.csv / .xlsx / .parquet`` and ``plots/``, ``report.html``,
-``run.json`` at the top; each side's saved result and summary in ``baseline/`` and ``scenario/``.
+``run.json`` at the top; each side's saved result and summary in ``baseline/`` and ``scenario/``
+(several scenarios: ``scenarios/1/``, ``scenarios/2/``...); ``policy_years.*``, each policy year
+with dates; with ``--yoy``, ``yoy.*``.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ import pandas as pd
 from minsheng_insure import __version__
 from minsheng_insure.report.decomposition import TABLE as DECOMPOSITION
 from minsheng_insure.report.decomposition import draw_decomposition, read_decomposition, write_decomposition
-from minsheng_insure.report.html import render
-from minsheng_insure.report.labels import Lang
-from minsheng_insure.report.tables import comparison_table, summary_table
+from minsheng_insure.report.html import render, render_ladder
+from minsheng_insure.report.labels import Lang, label
+from minsheng_insure.report.tables import comparison_table, ladder_wide, summary_table
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.io import load_result, save_result
+from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.result import SimulationResult
 
 if TYPE_CHECKING:
@@ -73,12 +76,14 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
 
 
 def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang,
-                     info: dict) -> Exception | None:
-    """Everything a comparison produces, into ``folder``; like ``write_run``, returns a report failure."""
+                     info: dict, yoy: dict[str, pd.DataFrame] | None = None) -> Exception | None:
+    """Everything a comparison produces, into ``folder``; like ``write_run``, returns a report failure.
+    ``yoy``: year-on-year tables by scenario name (``--yoy``), written as ``yoy.*``."""
     summaries = {side: _write_side(folder / side, getattr(comparison, side), formats)
                  for side in ("baseline", "scenario")}
     table = comparison_table(comparison)
     _write_table(table, folder / "comparison", formats)
+    _write_answers(folder, (comparison,), yoy, formats)
     metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
     workbook = _guarded(lambda: _workbook()(
         folder / "comparison.xlsx", lang, comparison.scenario.scenario,
@@ -86,6 +91,39 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
          summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata)) \
         if "xlsx" in formats else None
     return _report(folder, lang, comparison.scenario, comparison) or workbook
+
+
+def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, info: dict,
+                 yoy: dict[str, pd.DataFrame] | None = None) -> Exception | None:
+    """Everything a comparison of several scenarios produces: the baseline in ``baseline/``, scenario
+    ``i`` in ``scenarios/i/`` (1, 2, ... in the command's order), one tidy ``comparison.*`` with a
+    scenario column, a workbook whose first sheet has a column per scenario, plots and the report."""
+    _write_side(folder / "baseline", ladder.baseline, formats)
+    for i, result in enumerate(ladder.scenarios, start=1):
+        _write_side(folder / "scenarios" / str(i), result, formats)
+    table = comparison_table(ladder)
+    _write_table(table, folder / "comparison", formats)
+    _write_answers(folder, ladder.pairs, yoy, formats)
+    metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
+    last = ladder.scenarios[-1].scenario
+    workbook = _guarded(lambda: _workbook()(
+        folder / "comparison.xlsx", lang, last, {}, comparison=table, baseline=ladder.baseline.scenario,
+        metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)})) \
+        if "xlsx" in formats else None
+    return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
+
+
+def _write_answers(folder: Path, pairs: tuple[Comparison, ...], yoy: dict[str, pd.DataFrame] | None,
+                   formats: set[str]) -> None:
+    """``policy_years.*``: each scheme's policy years with dates (``Comparison.policy_years``), and with
+    ``--yoy``, ``yoy.*``: the year-on-year tables; a ``scenario_name`` column says whose."""
+    tables = {"policy_years": {p.scenario.scenario.name: p.policy_years() for p in pairs
+                               if p.scenario.scenario.insurance.coverage},
+              "yoy": yoy or {}}
+    for stem, by_name in tables.items():
+        if by_name:
+            _write_table(pd.concat([t.assign(scenario_name=name) for name, t in by_name.items()], ignore_index=True),
+                         folder / stem, formats & {"csv", "parquet"} or {"csv"})
 
 
 def _workbook() -> Callable[..., None]:
@@ -128,23 +166,27 @@ def saved_language(folder: Path) -> str | None:
 
 
 def build_report(folder: Path, lang: Lang, result: SimulationResult | None = None,
-                 comparison: Comparison | None = None) -> Path:
+                 comparison: Comparison | None = None, ladder: Ladder | None = None) -> Path:
     """(Re)build ``plots/`` and ``report.html`` in ``folder``, from the given results or the saved ones.
 
     Both are written beside their final names first and swapped in at the end, so a failure leaves
     the previous report whole.
     """
-    from minsheng_insure.report.plots import draw_all  # matplotlib: only when plots are drawn
+    from minsheng_insure.report.plots import draw_all, draw_ladder  # matplotlib: only when plots are drawn
 
     if result is None:
-        result, comparison = load_saved(folder)
+        result, comparison, ladder = load_saved(folder)
     parts = read_decomposition(folder) if comparison is not None else None
     staging = Path(tempfile.mkdtemp(prefix=".plots-", dir=folder))
     try:
-        plots = draw_all(staging, lang, result, comparison)
-        if parts is not None:
-            plots[DECOMPOSITION] = draw_decomposition(staging, parts[0], lang)
-        page = render(lang, __version__, plots, result, comparison, parts)
+        if ladder is not None:
+            plots = draw_ladder(staging, lang, ladder)
+            page = render_ladder(lang, __version__, plots, ladder)
+        else:
+            plots = draw_all(staging, lang, result, comparison)
+            if parts is not None:
+                plots[DECOMPOSITION] = draw_decomposition(staging, parts[0], lang)
+            page = render(lang, __version__, plots, result, comparison, parts)
         partial = folder / f".report.html.{os.getpid()}"
         partial.write_text(page, encoding="utf-8")
         final_plots = folder / "plots"
@@ -157,12 +199,17 @@ def build_report(folder: Path, lang: Lang, result: SimulationResult | None = Non
     return folder / "report.html"
 
 
-def load_saved(folder: Path) -> tuple[SimulationResult, Comparison | None]:
-    """The result (and comparison) saved in an output folder; FileNotFoundError if it holds none."""
+def load_saved(folder: Path) -> tuple[SimulationResult, Comparison | None, Ladder | None]:
+    """The result (and comparison, or ladder) saved in an output folder; FileNotFoundError if it holds none."""
+    if (folder / "baseline").is_dir() and (folder / "scenarios").is_dir():
+        rungs = sorted((p for p in (folder / "scenarios").iterdir() if p.is_dir() and p.name.isdigit()),
+                       key=lambda p: int(p.name))
+        ladder = Ladder(load_result(folder / "baseline"), tuple(load_result(p) for p in rungs))
+        return ladder.scenarios[-1], None, ladder
     if (folder / "baseline").is_dir() and (folder / "scenario").is_dir():
         comparison = Comparison(load_result(folder / "baseline"), load_result(folder / "scenario"))
-        return comparison.scenario, comparison
-    return load_result(folder), None
+        return comparison.scenario, comparison, None
+    return load_result(folder), None, None
 
 
 def write_decomposition_run(folder: Path, decomposition: Decomposition, formats: set[str], lang: Lang,

@@ -114,9 +114,18 @@ def _text_width(text: str) -> int:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    name = "".join(ch for ch in ILLEGAL_CHARACTERS_RE.sub("", text) if ch not in "[]:*?/\\'")[:31].strip() or "sheet"
-    while name in used:
-        name = name[:29] + f"~{len(used)}"
+    """Excel's 31-character sheet name: a long name keeps its start and its end (where the grouping
+    is), joined by '…'; a name taken already gets ' (2)', ' (3)'... instead of being cut the same way."""
+    clean = " ".join("".join(ch for ch in ILLEGAL_CHARACTERS_RE.sub("", text) if ch not in "[]:*?/\\'").split())
+    clean = clean or "sheet"
+
+    def fit(name: str, room: int) -> str:
+        return name if len(name) <= room else f"{name[:room // 2 - 1].rstrip()}…{name[-(room - room // 2):].lstrip()}"
+
+    name, copy = fit(clean, 31), 1
+    while name.casefold() in {u.casefold() for u in used}:  # Excel compares sheet names ignoring case
+        copy += 1
+        name = fit(clean, 31 - len(f" ({copy})")) + f" ({copy})"
     used.add(name)
     return name
 
@@ -173,11 +182,15 @@ def _long_rows(table: pd.DataFrame, keys: _Keys, values: list[str]) -> list[list
 def _long(sheet: _Sheet, table: pd.DataFrame, keys: _Keys) -> None:
     """A summary or comparison table, one row per grouping, group and metric."""
     values = [c for c in table.columns if c in ROLES]
-    header = [label(HEADER_LABELS.get(k, k), keys.lang) for k in LONG_KEYS]
+    named = int("scenario_name" in table)  # several scenarios: each row says whose
+    header = [label("scenario_name", keys.lang)] * named
+    header += [label(HEADER_LABELS.get(k, k), keys.lang) for k in LONG_KEYS]
     header += [label("metric", keys.lang), label("unit", keys.lang)]
     header += [label(HEADER_LABELS.get(c, c), keys.lang) for c in values] + [label("n", keys.lang)]
-    sheet.write(header, _long_rows(table, keys, values), frozen_columns=len(LONG_KEYS) + 1,
-                widths={len(LONG_KEYS) + 1: 24})
+    rows = _long_rows(table, keys, values)
+    if named:
+        rows = [[name, *row] for name, row in zip(table["scenario_name"], rows, strict=True)]
+    sheet.write(header, rows, frozen_columns=len(LONG_KEYS) + 1 + named, widths={len(LONG_KEYS) + 1 + named: 24})
 
 
 def _headline(sheet: _Sheet, table: pd.DataFrame, keys: _Keys, value: str) -> None:
@@ -222,18 +235,24 @@ def _metadata(sheet: _Sheet, metadata: dict[str, object], lang: Lang) -> None:
 
 def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[str, pd.DataFrame],
                    comparison: pd.DataFrame | None = None, baseline: Scenario | None = None,
-                   metadata: dict[str, object] | None = None) -> None:
-    """Write the workbook: the headline, the comparison and each run's summary as long tables,
-    the parameters of each scenario and the run's metadata (version, command, seed, ...).
+                   metadata: dict[str, object] | None = None,
+                   first_sheets: dict[str, pd.DataFrame] | None = None) -> None:
+    """Write the workbook: ``first_sheets`` as they are (already in people's terms, e.g. a ladder's
+    column per scenario), the headline, the comparison and each run's summary as long tables, the
+    parameters of each scenario and the run's metadata (version, command, seed, ...).
 
     ``summaries`` maps a run's name to its summary table (``report.tables.summary_table``);
-    ``comparison`` is ``report.tables.comparison_table``'s, whose periods follow ``scenario``.
+    ``comparison`` is ``report.tables.comparison_table``'s, whose periods follow ``scenario``; with a
+    ``scenario_name`` column (several scenarios), its long sheet names each row's scenario.
     """
     wb = Workbook(write_only=True)
     used: set[str] = set()
     keys = _Keys(scenario, lang)
+    for title, frame in (first_sheets or {}).items():
+        _Sheet(wb, title, used).write([str(c) for c in frame.columns], frame.to_numpy().tolist())
     if comparison is not None:
-        _headline(_Sheet(wb, label("sheet_headline", lang), used), comparison, keys, "change_pct")
+        if "scenario_name" not in comparison:  # several scenarios: the first sheet is their headline
+            _headline(_Sheet(wb, label("sheet_headline", lang), used), comparison, keys, "change_pct")
         _long(_Sheet(wb, label("sheet_comparison", lang), used), comparison, keys)
     else:
         _headline(_Sheet(wb, label("sheet_headline", lang), used), next(iter(summaries.values())), keys, "mean")

@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from minsheng_insure.model.calendar import day_to_date
 from minsheng_insure.report.decomposition import decomposition_html
 from minsheng_insure.report.labels import Lang, label
-from minsheng_insure.report.tables import headline_display, localise
+from minsheng_insure.report.sentences import policy_year_display, policy_year_sentences
+from minsheng_insure.report.tables import (
+    headline_display,
+    ladder_display,
+    localise,
+    reported_figures_table,
+    yoy_display,
+)
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.result import SimulationResult
 from minsheng_insure.scenario.provenance import parameters
 
@@ -66,27 +75,64 @@ def _parameters(result: SimulationResult, lang: Lang) -> str:
             f"{html.escape(result.scenario.description)}</summary>{_table(frame)}</details>")
 
 
+def _images(plots: dict[str, Path]) -> str:
+    return "".join(
+        f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
+        f'{base64.b64encode(path.read_bytes()).decode()}"></figure>' for name, path in plots.items())
+
+
+def _answers(comparison: Comparison, lang: Lang) -> str:
+    """The opening: one sentence per policy year, then the same figures as a table with dates."""
+    if not comparison.scenario.scenario.insurance.coverage:
+        return ""
+    sentences = "".join(f'<p class="answer">{html.escape(s)}</p>' for s in policy_year_sentences(comparison, lang))
+    return (f"<h3>{html.escape(comparison.scenario.scenario.name)}</h3>{sentences}"
+            f"{_table(policy_year_display(comparison.policy_years(), lang), 'policy-years')}"
+            f"{_reported_figures(comparison.scenario, lang)}")
+
+
+def _reported_figures(result: SimulationResult, lang: Lang) -> str:
+    """The figures the scenario cites beside the simulated ones (nothing when it cites none)."""
+    table = reported_figures_table(result)
+    if table.empty:
+        return ""
+    return (f"<h3>{html.escape(label('section_yoy', lang))}: {html.escape(result.scenario.name)}</h3>"
+            f"{_table(yoy_display(table, lang), 'reported-figures')}")
+
+
+def _whole_run_caption(result: SimulationResult, lang: Lang) -> str:
+    """A caption saying when the whole-run figures include months before the scheme began."""
+    s = result.scenario
+    start_year, horizon, scheme = s.simulation.start_year, s.simulation.horizon_days, s.insurance.start_day
+    if not s.insurance.coverage or scheme < 28:
+        return ""
+    text = label("section_whole_run", lang, start=day_to_date(0, start_year).isoformat(),
+                 end=day_to_date(horizon - 1, start_year).isoformat(), months=round(scheme / 30.4),
+                 scheme=day_to_date(scheme, start_year).isoformat())
+    return f'<p class="meta">{html.escape(text)}</p>'
+
+
 def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationResult,
            comparison: Comparison | None = None, decomposition: tuple[pd.DataFrame, dict] | None = None) -> str:
     """The report's HTML text; ``decomposition`` (a saved table and its description) adds its section."""
     title = label("report_title_compare" if comparison else "report_title_run", lang)
     subject = (f"{comparison.scenario.scenario.name} / {comparison.baseline.scenario.name}" if comparison
                else result.scenario.name)
-    head = headline_display(comparison.table() if comparison else result.summary(), lang,
-                            result.scenario.simulation.start_year)
+    head = headline_display(comparison.table() if comparison else result.summary(), lang, result.scenario)
     by_year = localise(result.summary("year"), lang, result.scenario)
-    images = "".join(
-        f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
-        f'{base64.b64encode(path.read_bytes()).decode()}"></figure>' for name, path in plots.items())
+    images = _images(plots)
     runs = [comparison.baseline, comparison.scenario] if comparison else [result]
     method = label("method_text", lang, replications=result.replications, seed=result.seed, version=version)
+    answers = _answers(comparison, lang) if comparison else _reported_figures(result, lang)
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
 <body>
 <h1>{html.escape(title)}: {html.escape(subject)}</h1>
 <p class="meta">{html.escape(method)}</p>
+{answers}
 <h2>{html.escape(label("section_headline", lang))}</h2>
+{_whole_run_caption(result, lang)}
 {_table(head, "headline")}
 {decomposition_html(*decomposition, lang, _table) if decomposition else ""}
 <h2>{html.escape(label("section_plots", lang))}</h2>
@@ -95,6 +141,34 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
 {_table(by_year, "by-year")}
 <h2>{html.escape(label("section_scenario", lang))}</h2>
 {"".join(_parameters(r, lang) for r in runs)}
+<h2>{html.escape(label("section_method", lang))}</h2>
+<p>{html.escape(method)}</p>
+</body></html>
+"""
+
+
+def render_ladder(lang: Lang, version: str, plots: dict[str, Path], ladder: Ladder) -> str:
+    """The report of several scenarios against one baseline: each one's policy-year sentences, the
+    headline metrics side by side, the ladder plot, and every scenario's parameters with sources."""
+    title = label("report_title_compare", lang)
+    subject = f"{' / '.join(ladder.names)} / {ladder.baseline.scenario.name}"
+    b = ladder.baseline
+    method = label("method_text", lang, replications=b.replications, seed=b.seed, version=version)
+    answers = "".join(_answers(pair, lang) for pair in ladder.pairs)
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
+<body>
+<h1>{html.escape(title)}: {html.escape(subject)}</h1>
+<p class="meta">{html.escape(method)}</p>
+{answers}
+<h2>{html.escape(label("section_ladder", lang))}</h2>
+{_whole_run_caption(ladder.scenarios[-1], lang)}
+{_table(ladder_display(ladder, lang), "ladder")}
+<h2>{html.escape(label("section_plots", lang))}</h2>
+{_images(plots)}
+<h2>{html.escape(label("section_scenario", lang))}</h2>
+{"".join(_parameters(r, lang) for r in (b, *ladder.scenarios))}
 <h2>{html.escape(label("section_method", lang))}</h2>
 <p>{html.escape(method)}</p>
 </body></html>

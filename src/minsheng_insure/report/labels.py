@@ -122,7 +122,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis_quarter": {"en": "Quarter", "zh": "季度"},
     "axis_cases": {"en": "Cases per month", "zh": "每月案件数"},
     "axis_rate": {"en": "Rate", "zh": "比率"},
-    "axis_day": {"en": "Day since 1 January of the start year", "zh": "自起始年1月1日起的天数"},
+    "axis_date": {"en": "Date", "zh": "日期"},
     "axis_payout": {"en": "Cumulative payout (yuan)", "zh": "累计赔付（万元）"},
     "axis_change": {"en": "Change (%)", "zh": "变化 (%)"},
     "legend_budget": {"en": "Budget (policy year)", "zh": "年度资金"},
@@ -189,8 +189,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 "zh": "县级社会治安民生保险仿真。英文帮助与提示：--lang en 或 MINSHENG_LANG=en。"},
     "cli_run": {"en": "Simulate one scenario; print its headline metrics; write tables, plots and a report to --out.",
                 "zh": "仿真一个方案；输出主要指标；将数据表、图表和报告写入 --out。"},
-    "cli_compare": {"en": "Compare SCENARIO against BASELINE with common random numbers; --set applies to SCENARIO.",
-                    "zh": "以共同随机数将 SCENARIO 与基准 BASELINE 成对比较；--set 作用于 SCENARIO。"},
+    "cli_compare": {"en": "Compare each SCENARIO against BASELINE with common random numbers; --set applies to each "
+                          "SCENARIO; --set-grid makes a budget ladder.",
+                    "zh": "以共同随机数将每个 SCENARIO 与基准 BASELINE 成对比较；--set 作用于每个 SCENARIO；"
+                          "--set-grid 生成预算阶梯。"},
+    "arg_scenarios": {"en": "One or more scenarios, each compared with BASELINE.",
+                      "zh": "一个或多个方案，各自与 BASELINE 比较。"},
+    "opt_set_grid": {"en": "key=v1,v2,...: replace the last scenario by one scenario per value (money may be written "
+                           "75万, 1.5亿).",
+                     "zh": "key=v1,v2,...：把最后一个方案换成每个取值一个方案（金额可写作 75万、1.5亿）。"},
+    "opt_yoy": {"en": "Also print and write the year-on-year table: quarter, month or year.",
+                "zh": "同时输出并写出同比表：quarter（季度）、month（月）或 year（年）。"},
     "cli_decompose": {"en": "Split SCENARIO's effect against BASELINE among its components (insurance, officers, "
                             "investigators and accountability, cameras, campaigns, ...) by Shapley values over every "
                             "combination, with 95% CIs.",
@@ -294,6 +303,70 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "zh": "{points} 个点 × {replications} 次重复，结果在 {path}"},
     "table_title_sensitivity": {"en": "{method} indices, 95% CIs ({path})",
                                 "zh": "{method} 指数，95%置信区间（{path}）"},
+    # the opening sentences, one per policy year (report.sentences)
+    "period_policy_year": {"en": "Policy year {start} to {end}", "zh": "保单年度 {start}至{end}"},
+    "period_before_scheme": {"en": "Before the scheme, {start} to {end}", "zh": "方案实施前 {start}至{end}"},
+    "period_partial": {"en": " (the run ends on {end}: part of the year)", "zh": "（模拟至{end}，仅含部分年度）"},
+    "sentence_fund": {
+        "en": "the {budget} yuan fund paid {paid} yuan on {claims} claims ({share} of valid claims), {ran_out}",
+        "zh": "{budget}元资金赔付{paid}元、{claims}件（有效理赔的{share}），{ran_out}"},
+    "sentence_ran_out": {"en": "ran out on {date} (in {share} of replications)",
+                         "zh": "于{date}用尽（{share}的重复中用尽）"},
+    "sentence_not_ran_out": {"en": "did not run out", "zh": "未用尽"},
+    "sentence_no_fund": {"en": "no money in the fund, so no claim was paid ({claims} claims refused)",
+                         "zh": "资金为零，未赔付任何理赔（拒赔{claims}件）"},
+    "sentence_pro_rata": {"en": " (the premium of the months in the run)", "zh": "（按模拟期内月份折算保费）"},
+    "sentence_cases": {
+        "en": "reported cases {reported} {reported_ci}, cleared {cleared} {cleared_ci} against {baseline}",
+        "zh": "与{baseline}相比，报案数{reported} {reported_ci}，破案数{cleared} {cleared_ci}"},
+    "sentence_cost": {
+        "en": "{per_reported} yuan of premium per extra reported case {per_reported_ci}, {per_cleared} per extra "
+              "cleared case {per_cleared_ci}",
+        "zh": "每多报案一件用保费{per_reported}元 {per_reported_ci}，每多破案一件{per_cleared}元 {per_cleared_ci}"},
+    "sentence_before": {
+        "en": "no cover yet; reported cases {reported} {reported_ci}, cleared {cleared} {cleared_ci} against "
+              "{baseline} (the scenario's other levers, such as auxiliary officers, act from the start)",
+        "zh": "尚未承保；与{baseline}相比，报案数{reported} {reported_ci}，破案数{cleared} {cleared_ci}"
+              "（方案的其他措施如辅警自模拟开始即生效）"},
+    "sentence_end": {"en": " ({replications} paired replications, 95% CIs).",
+                     "zh": "（{replications}次成对重复，95%置信区间）。"},
+    "sentence_join": {"en": "; ", "zh": "；"},
+    "sentence_colon": {"en": ": ", "zh": "："},
+    "million": {"en": "{value} million", "zh": "{value}万"},
+    "section_answers": {"en": "Policy years", "zh": "各保单年度"},
+    "section_ladder": {"en": "Scenarios side by side", "zh": "各方案对比"},
+    "section_yoy": {"en": "Year on year, as counties report", "zh": "同比变化（按县级统计口径）"},
+    "section_whole_run": {
+        "en": "Whole run, {start} to {end} (includes {months} months before the scheme began on {scheme})",
+        "zh": "全期 {start}至{end}（含方案{scheme}实施前的{months}个月）"},
+    "table_title_ladder": {
+        "en": "Each scenario against {baseline}: mean (% change [95% CI]), {replications} paired replications "
+              "(common random numbers), seed {seed}",
+        "zh": "各方案对比 {baseline}：均值（变化 [95%置信区间]），{replications}次成对重复（共同随机数），"
+              "随机种子{seed}"},
+    "table_title_yoy": {
+        "en": "{name}: each period against the same period a year before, counted as counties count; "
+              "{replications} replications, seed {seed}, 95% CIs",
+        "zh": "{name}：各期与上年同期相比（按县级统计口径计数）；{replications}次重复，随机种子{seed}，95%置信区间"},
+    "period": {"en": "Period", "zh": "时期"},
+    "reported_change_pct": {"en": "reported by the county", "zh": "县里公布"},
+    "reported_source": {"en": "source", "zh": "来源"},
+    "counted_by": {"en": "Counted by", "zh": "计数口径"},
+    "scenario_name": {"en": "Scenario", "zh": "方案"},
+    "scenario_ci_low": {"en": "Scenario 95% CI low", "zh": "方案95%置信区间下限"},
+    "scenario_ci_high": {"en": "Scenario 95% CI high", "zh": "方案95%置信区间上限"},
+    "date_incident_day": {"en": "incident date", "zh": "发生日期"},
+    "date_report_day": {"en": "report date", "zh": "报案日期"},
+    "date_clear_day": {"en": "clearance date", "zh": "破案日期"},
+    "date_cold_day": {"en": "date gone cold", "zh": "线索中断日期"},
+    "date_paid_day": {"en": "payment date", "zh": "赔付日期"},
+    "date_decision_day": {"en": "decision date", "zh": "理赔决定日期"},
+    "plot_ladder": {"en": "Each metric against the budget (mean and 95% CI)",
+                    "zh": "各指标随年度资金变化（均值及95%置信区间）"},
+    "axis_budget": {"en": "Budget per policy year (10,000 yuan)", "zh": "每保单年度资金（万元）"},
+    "sheet_ladder": {"en": "Scenarios", "zh": "各方案"},
+    "premium_per_extra_reported": {"en": "Premium per extra reported case (yuan)", "zh": "每多报案一件保费（元）"},
+    "premium_per_extra_cleared": {"en": "Premium per extra cleared case (yuan)", "zh": "每多破案一件保费（元）"},
 }
 
 

@@ -24,7 +24,7 @@ def _html(title: str, table: pd.DataFrame) -> str:
 
 def result_html(result: SimulationResult) -> str:
     """The headline metrics of ``result``, mean and 95% CI."""
-    table = headline_display(result.summary(), "en", result.scenario.simulation.start_year)
+    table = headline_display(result.summary(), "en", result.scenario)
     return _html(label("table_title_run", "en", name=result.scenario.name, replications=result.replications,
                        seed=result.seed), table)
 
@@ -32,6 +32,6 @@ def result_html(result: SimulationResult) -> str:
 def comparison_html(comparison: Comparison) -> str:
     """The headline metrics of both sides and the paired change, with 95% CIs."""
     s, b = comparison.scenario, comparison.baseline
-    table = headline_display(comparison.table(), "en", s.scenario.simulation.start_year)
+    table = headline_display(comparison.table(), "en", s.scenario)
     return _html(label("table_title_compare", "en", scenario=s.scenario.name, baseline=b.scenario.name,
                        replications=s.replications, seed=s.seed), table)

@@ -35,7 +35,7 @@ ROLES: dict[str, Role] = {
     "mean": "level", "ci_low": "level", "ci_high": "level", "baseline": "level", "scenario": "level",
     "year_before": "level", "this_year": "level", "difference": "difference", "difference_ci_low": "difference",
     "difference_ci_high": "difference", "change_pct": "change", "change_pct_ci_low": "change",
-    "change_pct_ci_high": "change"}
+    "change_pct_ci_high": "change", "scenario_ci_low": "level", "scenario_ci_high": "level"}
 """The role of each value column of a summary, comparison or period-change table."""
 
 DATE_FORMAT = "yyyy-mm-dd"

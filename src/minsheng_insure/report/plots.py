@@ -24,9 +24,12 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, money_scale
-from minsheng_insure.report.tables import HEADLINE
+from minsheng_insure.model.calendar import day_to_date
+from minsheng_insure.report.labels import Lang, asset_label, label, metric_label, metric_unit, money_scale
+from minsheng_insure.report.tables import HEADLINE, policy_year_label
 from minsheng_insure.results.comparison import Comparison
+from minsheng_insure.results.ladder import Ladder
+from minsheng_insure.results.registry import kind
 from minsheng_insure.results.result import SimulationResult
 
 # matplotlib logs a line per text for fonts with one weight only (WenQuanYi); the text still renders.
@@ -138,7 +141,7 @@ def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
     funds = result.funds[result.funds["fund"] == "property"].groupby("policy_year")[["start_day", "end_day",
                                                                                     "fund_yuan"]].mean()
     for year, rows in curve.groupby("policy_year"):
-        ax.plot(rows["day"], rows["mean"] / scale, label=f"{label('policy_year', lang)} {year}")
+        ax.plot(rows["day"], rows["mean"] / scale, label=policy_year_label(int(year), result.scenario, lang))
         ax.fill_between(rows["day"], rows["ci_low"] / scale, rows["ci_high"] / scale, alpha=0.25)
         if year not in funds.index:
             continue
@@ -149,7 +152,11 @@ def payouts_against_budget(result: SimulationResult, lang: Lang) -> Figure:
         if len(exhausted):
             ax.axvline(exhausted["mean"].iloc[0], color="red", linestyle="--", alpha=0.6,
                        label=label("legend_exhausted", lang) if year == curve["policy_year"].min() else None)
-    ax.set(title=label("plot_payouts", lang), xlabel=label("axis_day", lang), ylabel=label("axis_payout", lang))
+    # Days shown as dates: a planner reads 2017-05-14, not day 498.
+    start_year = result.scenario.simulation.start_year
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda day, _: day_to_date(max(day, 0.0), start_year).isoformat()))
+    ax.set(title=label("plot_payouts", lang), xlabel=label("axis_date", lang), ylabel=label("axis_payout", lang))
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
@@ -183,6 +190,48 @@ def forest(comparison: Comparison, lang: Lang) -> Figure:
     ax.set(title=label("plot_forest", lang), xlabel=label("axis_change", lang))
     fig.tight_layout()
     return fig
+
+
+LADDER_METRICS = ["reported", "cleared", "reporting_rate", "clearance_rate", "claims_paid", "payout_yuan",
+                  "budget_used_share", "budget_exhausted"]
+"""The headline metrics a budget ladder plots against the budget."""
+
+
+def ladder_plot(ladder: Ladder, lang: Lang) -> Figure:
+    """Each headline metric's mean and 95% CI against each scenario's budget (万元), the baseline as a
+    dashed line; scenarios with equal budgets are placed side by side by name instead."""
+    table = ladder.table()
+    budgets = ladder.budgets()
+    by_budget = len(set(budgets)) == len(budgets)
+    x = np.asarray(budgets) / 1e4 if by_budget else np.arange(len(budgets))
+    fig, axes = plt.subplots(2, 4, figsize=(14, 6.5))
+    for ax, metric in zip(axes.ravel(), LADDER_METRICS, strict=True):
+        rows = table[table["metric"] == metric].set_index("scenario_name").reindex(ladder.names)
+        scale = money_scale(metric, lang)
+        mean = rows["scenario"].to_numpy(float) / scale
+        ax.errorbar(x, mean, yerr=[mean - rows["scenario_ci_low"].to_numpy(float) / scale,
+                                   rows["scenario_ci_high"].to_numpy(float) / scale - mean], marker="o", capsize=3)
+        base = rows["baseline"].dropna()
+        if len(base):
+            ax.axhline(base.iloc[0] / scale, color="grey", linestyle="--", linewidth=1,
+                       label=label("baseline", lang))
+        if kind(metric) == "share":
+            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(f"{metric_label(metric, lang)} ({metric_unit(metric, lang)})", fontsize="medium")
+        if by_budget:
+            ax.set_xlabel(label("axis_budget", lang))
+        else:
+            ax.set_xticks(x, ladder.names, rotation=30, ha="right", fontsize="small")
+    axes.ravel()[0].legend(fontsize="small")
+    fig.suptitle(label("plot_ladder", lang))
+    fig.tight_layout()
+    return fig
+
+
+@plt.rc_context({"text.parse_math": False})
+def draw_ladder(folder: Path, lang: Lang, ladder: Ladder) -> dict[str, Path]:
+    """The plot of a comparison of several scenarios: the ladder."""
+    return {"ladder": save(ladder_plot(ladder, plot_language(lang)), folder, "ladder")}
 
 
 def tornado(indices: pd.DataFrame, metric: str, path: Path) -> Path:

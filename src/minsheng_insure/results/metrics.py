@@ -13,6 +13,7 @@ import pandas as pd
 from minsheng_insure.model.calendar import DAYS_PER_YEAR, MONTH_START, month_of_year, quarter_of_year, year_index
 from minsheng_insure.model.codebook import DENIAL_REASONS
 from minsheng_insure.model.costs import RESOURCE_COLUMNS
+from minsheng_insure.model.insurance import policy_year_of
 from minsheng_insure.results.costs import PERIODS, police_costs
 from minsheng_insure.scenario.schema import Scenario
 
@@ -76,12 +77,17 @@ seen in the replication."""
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
                    rows: slice | np.ndarray) -> dict[str, np.ndarray]:
-    """Each grouping column for the events ``rows``, with year, quarter and month taken from ``day``."""
+    """Each grouping column for the events ``rows``, with year, quarter and month taken from ``day``,
+    and the policy year from the incident's day on the scenario's policy calendar (which a
+    comparison may set to the other side's, see ``SimulationResult.on_calendar``)."""
     day = day[rows]
+    ins = scenario.insurance
     derived = {
         "year": lambda: scenario.simulation.start_year + year_index(day),
         "quarter": lambda: quarter_of_year(day),
         "month": lambda: month_of_year(day),
+        "policy_year": lambda: policy_year_of(events["incident_day"].to_numpy()[rows], ins.start_day,
+                                              ins.policy_year_start_day),
     }
     return {c: derived[c]() if c in derived else events[c].to_numpy()[rows] for c in columns}
 

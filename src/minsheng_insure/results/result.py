@@ -81,6 +81,23 @@ class SimulationResult:
                                                counted_by, self.timeline, self._cache[("parts",)])
         return self._cache[key]
 
+    def on_calendar(self, other: Scenario) -> SimulationResult:
+        """This result grouped on ``other``'s policy years, to compare like with like by policy year.
+
+        A baseline without a scheme has calendar years as policy years; set against a scheme whose
+        years run from July, its figures are computed over the scheme's windows instead (each incident
+        in the policy year its day falls in on ``other``'s calendar). Budget figures belong to a fund's
+        own policy years, so they are left out when the calendars differ (the result's own summary
+        keeps them). The same result when the calendars already agree.
+        """
+        mine, theirs = self.scenario.insurance, other.insurance
+        calendar = {"start_day": theirs.start_day, "policy_year_start_day": theirs.policy_year_start_day}
+        if calendar == {"start_day": mine.start_day, "policy_year_start_day": mine.policy_year_start_day}:
+            return self
+        scenario = self.scenario.model_copy(update={"insurance": mine.model_copy(update=calendar)})
+        return SimulationResult(scenario, self.seed, self.replications, self.events, self.samaritan, self.timeline,
+                                self.funds.iloc[0:0])
+
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
         """Cumulative payout within each policy year, mean and 95% CI across replications, every ``step_days``."""
         paid = self.events.loc[self.events["paid_yuan"] > 0, ["replication", "policy_year", "paid_day", "paid_yuan"]]
@@ -148,3 +165,13 @@ class SimulationResult:
         table = with_complete(paired_changes(previous, current, keys), keys, complete_groups(previous, keys),
                               complete_groups(current, keys))
         return table.rename(columns={"baseline": "year_before", "scenario": "this_year"})
+
+
+def policy_year_days(year: int, scenario: Scenario) -> tuple[float, float]:
+    """The first day of policy year ``year`` and the day after its last (-1: the days before the scheme);
+    the first policy year starts with the scheme, however late in its year."""
+    ins = scenario.insurance
+    if year < 0:
+        return 0.0, ins.start_day
+    end = ins.policy_year_end(year)
+    return max(end - DAYS_PER_YEAR, ins.start_day), end

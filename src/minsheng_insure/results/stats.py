@@ -59,8 +59,8 @@ def paired_changes(base: pd.DataFrame, scen: pd.DataFrame, keys: list[str], leve
     One row per metric (in ``base``'s column order) and group (sorted): each side's mean over its
     own replications; the difference and % change, with ``level`` intervals, over the replications
     where both sides have a value (``n``). A group present in one run only has no values in the
-    other; a metric one side lacks (budget use without a scheme) keeps the other side's mean and no
-    change; a group with no value on either side is left out.
+    other; a metric one side lacks (budget use without a scheme) keeps the other side's mean, no
+    change, and that side's replication count as ``n``; a group with no value on either side is left out.
     """
     index = ["replication", *keys]
     b, s = base.set_index(index), scen.set_index(index)
@@ -109,6 +109,10 @@ def _paired_stats(b: np.ndarray, s: np.ndarray, level: float) -> dict[str, np.nd
                         t_half_width(_std(resid, resid.sum(axis=1) / n, both, n), n, level) / np.abs(mean_b) * 100,
                         np.nan)
     change = (ratio - 1) * 100
+    # A metric one side lacks (budget use without a scheme) is described by the other side alone: its
+    # replication count is that side's, not the zero pairs.
+    one_sided = ~(fb.any(axis=1) & fs.any(axis=1))
+    n = np.where(one_sided, np.maximum(fb.sum(axis=1), fs.sum(axis=1)), n)
     return {"baseline": _mean_of_finite(b, fb), "scenario": _mean_of_finite(s, fs), "difference": mean_diff,
             "difference_ci_low": mean_diff - half, "difference_ci_high": mean_diff + half, "change_pct": change,
             "change_pct_ci_low": change - pct_half, "change_pct_ci_high": change + pct_half, "n": n}
@@ -123,3 +127,17 @@ def _std(values: np.ndarray, mean: np.ndarray, mask: np.ndarray, n: np.ndarray) 
     """Sample standard deviation over axis 1 of the ``mask``ed values, two-pass like ``np.std(ddof=1)``."""
     deviation = np.where(mask, values - mean[:, None], 0.0)
     return np.sqrt((deviation ** 2).sum(axis=1) / (n - 1))
+
+
+def ratio_of_means(numerator: np.ndarray, denominator: np.ndarray, level: float = LEVEL
+                   ) -> tuple[float, float, float]:
+    """mean(numerator) / mean(denominator) over paired replications, with a delta-method interval
+    (as for the % change above); NaN where the denominator's mean is 0 or a side has no value."""
+    keep = np.isfinite(numerator) & np.isfinite(denominator)
+    num, den = numerator[keep], denominator[keep]
+    n = num.size
+    if n == 0 or den.mean() == 0:
+        return np.nan, np.nan, np.nan
+    ratio = num.mean() / den.mean()
+    half = float(t_half_width(np.std(num - ratio * den, ddof=1), n, level)) / abs(den.mean()) if n > 1 else np.nan
+    return ratio, ratio - half, ratio + half

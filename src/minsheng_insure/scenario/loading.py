@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -169,14 +170,82 @@ def scenario_to_toml(scenario: Scenario, header: str = "") -> str:
     return "".join(f"# {line}\n" for line in header.splitlines()) + text
 
 
-def parse_override(assignment: str) -> tuple[str, Any]:
-    """``key=value`` from the command line; the value is read as TOML (a number, true, "text", [..])."""
+CHINESE_UNITS = {"万": 1e4, "亿": 1e8}
+"""Chinese money units a planner writes: 75万 is 750,000 yuan, 1.5亿 is 150 million."""
+_CHINESE_AMOUNT = re.compile(r"^([+-]?[0-9][0-9_,]*(?:\.[0-9]+)?)\s*(万|亿)元?$")
+
+
+def parse_override(assignment: str, option: str = "--set") -> tuple[str, Any]:
+    """``key=value`` from the command line; the value is read as TOML (a number, true, "text", [..]),
+    and an amount in 万 or 亿 (``75万``, ``1.5亿``, ``200万元``) as yuan."""
     key, sep, text = assignment.partition("=")
     if not sep or not key.strip():
-        raise ScenarioError([Problem("--set", assignment, "not of the form key=value",
-                                     "write e.g. --set insurance.budget_yuan=2000000")])
+        raise ScenarioError([Problem(option, assignment, "not of the form key=value",
+                                     f"write e.g. {option} insurance.budget_yuan=2000000 (or 200万)")])
+    return key.strip(), parse_value(key.strip(), text, option)
+
+
+def parse_value(key: str, text: str, option: str = "--set") -> Any:
+    """One value of ``key`` as typed on the command line (see ``parse_override``)."""
+    text = text.strip()
+    amount = _CHINESE_AMOUNT.match(text)
+    if amount:
+        number = float(amount.group(1).replace(",", "").replace("_", "")) * CHINESE_UNITS[amount.group(2)]
+        return int(number) if number.is_integer() else number
+    if any(unit in text for unit in CHINESE_UNITS):
+        raise ScenarioError([Problem(option, key, f"{text!r} is not an amount",
+                                     "write a number before 万 or 亿, e.g. 75万 or 1.5亿 (or yuan: 750000)")])
     try:
-        value = tomllib.loads(f"v = {text.strip()}")["v"]
+        return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        value = text.strip()  # bare words such as pro_rata are text
-    return key.strip(), value
+        return text  # bare words such as pro_rata are text
+
+
+def parse_grid(assignment: str) -> tuple[str, list[Any]]:
+    """``key=v1,v2,...`` of ``--set-grid``: the key and its values (each read like a ``--set`` value)."""
+    key, sep, text = assignment.partition("=")
+    values = [v for v in text.split(",") if v.strip()]
+    if not sep or not key.strip() or not values:
+        raise ScenarioError([Problem("--set-grid", assignment, "not of the form key=value,value,...",
+                                     "write e.g. --set-grid insurance.budget_yuan=0,75万,150万,300万")])
+    return key.strip(), [parse_value(key.strip(), v, "--set-grid") for v in values]
+
+
+def value_text(key: str, value: Any) -> str:
+    """A parameter value for a title: yuan in 万 when whole (200万), other values as written."""
+    if key.endswith("_yuan") and isinstance(value, int | float) and not isinstance(value, bool):
+        if value and value % 1e8 == 0:
+            return f"{value / 1e8:g}亿"
+        if value and value % 1e4 == 0:
+            return f"{value / 1e4:g}万"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return str(value)
+
+
+def record_overrides(scenario: Scenario, original: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """``scenario`` (``original`` with ``overrides`` applied) saying so: its name lists the overrides,
+    its description says the file's text describes the file's values, and each overridden key's
+    provenance reads "override on the command line" with the value and source it replaced."""
+    changes = "; ".join(f"{k} = {value_text(k, v)}" for k, v in overrides.items())
+    provenance = dict(scenario.provenance)
+    for key, value in overrides.items():
+        try:
+            before: Any = _read(original, key)
+        except KeyError:
+            before = "(default)"
+        was = f"was {value_text(key, before)}"
+        old_source = original.provenance.get(key)  # a table's entry still covers the keys not overridden
+        provenance[key] = (f"override on the command line: {value_text(key, value)} ({was}"
+                           + (f"; the file's source for that value: {old_source})" if old_source else ")"))
+    description = (f"{original.name} with {changes} set on the command line"
+                   + (f"; the file describes its own values: {original.description}" if original.description
+                      else ""))
+    return scenario.model_copy(update={"name": f"{original.name} ({changes})", "description": description,
+                                       "provenance": provenance})
+
+
+def _read(scenario: Scenario, key: str) -> Any:
+    node: Any = scenario.model_dump()
+    for part in key.split("."):
+        node = node[part]
+    return node

@@ -13,8 +13,8 @@ from typing import Any
 
 from minsheng_insure.scenario.schema import Scenario
 
-NOT_PARAMETERS = {"name", "description", "provenance"}
-"""Top-level keys that describe the scenario rather than parameterise it."""
+NOT_PARAMETERS = {"name", "description", "provenance", "reported_figures"}
+"""Top-level keys that describe the scenario (or what was reported of it) rather than parameterise it."""
 
 
 @dataclass(frozen=True)

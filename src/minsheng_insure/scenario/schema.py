@@ -23,6 +23,7 @@ from minsheng_insure.model.registration import RegistrationParams
 from minsheng_insure.model.reporting import ReportingParams
 from minsheng_insure.model.samaritan import SamaritanParams
 from minsheng_insure.model.trust import TrustParams
+from minsheng_insure.results.registry import METRICS
 from minsheng_insure.scenario.errors import ReferenceProblems
 
 MAX_HORIZON_DAYS = 36_525
@@ -46,6 +47,17 @@ class SimulationParams(Params):
         365.0, description="Days the run goes on after the horizon, without new incidents, so that the horizon's "
                            "incidents are reported, investigated and cleared or dropped; a period whose cases are "
                            "still open when it ends is flagged incomplete (metric 'complete').")
+
+
+class ReportedFigure(Params):
+    """A change the county or the press reported for the scheme, shown beside the simulated one
+    (scenario key ``reported_figures``, a list): data about the scenario, not a parameter of it."""
+
+    metric: str = Field(description="The metric it describes, e.g. reported or cleared (docs/event-log.md).")
+    period: str = Field(pattern=r"^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$",
+                        description="The period against the same period a year before: 2017Q1, 2017-03 or 2017.")
+    change_pct: float = Field(description="The reported change against the same period a year before, %.")
+    source: str = Field(min_length=1, description="Where it was reported, quoted.")
 
 
 class Scenario(Params):
@@ -72,6 +84,10 @@ class Scenario(Params):
     costs: CostParams = Field(default_factory=CostParams)
     provenance: dict[str, str] = Field(
         default_factory=dict, description="Dotted parameter key -> source, or 'assumption: why'."
+    )
+    reported_figures: list[ReportedFigure] = Field(
+        default_factory=list, description="Year-on-year changes reported for this scheme, shown beside the "
+                                          "simulated ones (counted, like a county's, by each event's date)."
     )
 
     @model_validator(mode="after")
@@ -138,6 +154,10 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
         for name in sorted(set(cover.excluded_crime_types) - types):
             problems.append((f"insurance.coverage.{asset}.excluded_crime_types", f"unknown crime type '{name}'",
                              f"use names from {sorted(types)}"))
+    for i, figure in enumerate(s.reported_figures):
+        if figure.metric not in METRICS:
+            problems.append((f"reported_figures.{i}.metric", f"unknown metric '{figure.metric}'",
+                             "use a metric name from docs/event-log.md, e.g. reported or cleared"))
     known = parameter_keys(s)
     for key in sorted(s.provenance):
         if not any(k == key or k.startswith(key + ".") for k in known):
@@ -147,8 +167,9 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str, str]]:
 
 
 def parameter_keys(scenario: Scenario) -> list[str]:
-    """Dotted keys of every numeric, boolean or text parameter (not name, description or provenance)."""
-    data = scenario.model_dump(exclude={"name", "description", "provenance"})
+    """Dotted keys of every numeric, boolean or text parameter (not name, description, provenance or the
+    reported figures)."""
+    data = scenario.model_dump(exclude={"name", "description", "provenance", "reported_figures"})
     keys: list[str] = []
 
     def walk(prefix: str, value: Any) -> None:
