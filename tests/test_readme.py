@@ -9,8 +9,10 @@ reader to. Changed on the way, and only these (README, "Development"):
 
 - the install commands (``python3 -m venv ...``, ``.venv/bin/pip install ...``) are dropped from a
   line, and a line that runs pytest is skipped: CI runs those exact lines (``.ci/run``);
-- replication counts become 2 (``-n 20``, ``replications=20``; 1 in a sweep spec), a sweep's
-  ``samples`` become 2 and ``workers`` 1: the README's figures take minutes, the test seconds;
+- replication counts become 2 (``-n 20``, ``replications=20``; 1 in a sweep spec; a ``minsheng run``,
+  ``compare``, ``decompose`` or ``calibrate`` line that relies on the default gets ``-n 2``), a
+  calibration's draws become 4 (``--draws 4`` added), a sweep's ``samples`` become 2 and ``workers``
+  1: the README's figures take minutes, the test seconds;
 - ``tcp://host:8786``, the address of "an existing Dask cluster", becomes one the test starts.
 """
 
@@ -27,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-COPIED = ("scenarios", "sweeps", "benchmarks", "docs")
+COPIED = ("scenarios", "sweeps", "benchmarks", "docs", "calibration")
 
 SHRINK: list[tuple[str, str]] = [
     (r"(?<![\w-])(-n|--replications) \d+", r"\1 2"),
@@ -36,6 +38,12 @@ SHRINK: list[tuple[str, str]] = [
     (r"(?m)^samples = \d+", "samples = 2"),
     (r"\bworkers=\d+", "workers=1"),
     (r"--workers \d+", "--workers 1"),
+    (r"--draws \d+", "--draws 4"),
+    # a command that relies on the default replication count (20) or draws (256)
+    (r"(?m)^((?:\.venv/bin/)?minsheng (?:run|compare|decompose|calibrate) (?:(?!-n |--replications |#).)*?"
+     r"(?:\\\n(?:(?!-n |--replications |#).)*?)*)(?=\s*(?:#.*)?$)", r"\1 -n 2"),
+    (r"(?m)^((?:\.venv/bin/)?minsheng calibrate (?:(?!--draws |#).)*?(?:\\\n(?:(?!--draws |#).)*?)*)(?=\s*(?:#.*)?$)",
+     r"\1 --draws 4"),
 ]
 """The documented substitutions that make slow blocks fast (pattern, replacement)."""
 
@@ -69,6 +77,10 @@ def test_blocks_are_recognised() -> None:
             "```\n```python\nsimulate(s, replications=20, workers=4)\n```\n")
     blocks = [runnable(lang, code) for lang, code in readme_blocks(text)]
     assert blocks == ["minsheng run x -n 2", None, "simulate(s, replications=2, workers=1)\n"]
+    defaults = runnable("bash", "minsheng compare a b --out x  # comment\n"
+                                "minsheng calibrate s --targets t \\\n  --free k")
+    assert defaults == ("minsheng compare a b --out x -n 2  # comment\n"
+                        "minsheng calibrate s --targets t \\\n  --free k -n 2 --draws 4")
 
 
 @pytest.fixture
