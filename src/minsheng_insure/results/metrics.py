@@ -67,11 +67,12 @@ the horizon (in the follow-up, or claims decided and paid later) falls in no per
 
 COMPLETENESS = """A figure is complete when nothing that would change it was still to come when the run ended.
 Counted by incident, a group is complete when none of its incidents is ``open_at_end`` (a report
-still to come, or a case neither finished nor gone cold when the follow-up ended). Counted by
-event, every event dated inside the horizon has been seen, but the run does not simulate
-incidents before day 0, whose reports and clearances would fall in its first periods: a period is
-complete only if it begins after the longest wait from an incident to any of its counted events
-seen in the replication."""
+still to come, or a case neither finished nor gone cold when the follow-up ended); the warm-up's
+incidents belong to no group. Counted by event, every event dated inside the horizon has been
+seen, but the run simulates no incidents before its first day (day 0 less
+``simulation.warm_up_days``), whose reports and clearances would fall in its first periods: a
+period is complete only if it begins at least the longest wait from an incident to any of its
+counted events, seen in the replication, after the run's first day."""
 
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
@@ -153,8 +154,11 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         day = (ev["claim_day"].fillna(ev["report_day"]).to_numpy() if date == "decision_day"
                else ev[date].to_numpy())
         # Events whose date did not happen count nowhere (their parts are zero), nor do payouts decided
-        # after the horizon: no period of the run holds them. Every incident has a day inside it.
-        kept_rows = slice(None) if date == "incident_day" else day < scenario.simulation.horizon_days
+        # after the horizon, nor anything dated in the warm-up (before day 0): no period of the run
+        # holds them. An incident of the warm-up counts nowhere by its own date, but its events from
+        # day 0 on count in their periods.
+        kept_rows = ((day >= 0) & (day < scenario.simulation.horizon_days)
+                     if date != "incident_day" or scenario.simulation.warm_up_days else slice(None))
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
         table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
         grouped = table.groupby([pd.Series(columns[c], name=c) for c in group_cols], sort=True).sum()
@@ -202,8 +206,9 @@ def with_complete(table: pd.DataFrame, keys: list[str], *flags: pd.DataFrame) ->
 
 def _after_longest_wait(events: pd.DataFrame, scenario: Scenario, index: pd.MultiIndex,
                         periods: list[str]) -> pd.Series:
-    """Per row of ``index`` (replication and groups): whether its period begins after the longest
-    wait, in its replication, from an incident to any event counted on its own date (``COMPLETENESS``)."""
+    """Per row of ``index`` (replication and groups): whether its period begins at least the longest
+    wait, in its replication, from an incident to any event counted on its own date after the run's
+    first day (``COMPLETENESS``)."""
     incident_day = events["incident_day"].to_numpy()
     waits = np.column_stack([events[date].to_numpy() - incident_day for date in
                              sorted({*EVENT_DATE.values()} - {"decision_day"} | {"claim_day"})])
@@ -216,7 +221,7 @@ def _after_longest_wait(events: pd.DataFrame, scenario: Scenario, index: pd.Mult
     elif "quarter" in key:
         first_day = first_day + MONTH_START[3 * (key["quarter"] - 1)]
     wait = longest.reindex(index.get_level_values("replication")).to_numpy()
-    return pd.Series(first_day >= wait, index=index)
+    return pd.Series(first_day + scenario.simulation.warm_up_days >= wait, index=index)
 
 
 def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> pd.DataFrame:
