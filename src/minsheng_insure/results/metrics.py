@@ -72,7 +72,9 @@ incidents belong to no group. Counted by event, every event dated inside the hor
 seen, but the run simulates no incidents before its first day (day 0 less
 ``simulation.warm_up_days``), whose reports and clearances would fall in its first periods: a
 period is complete only if it begins at least the longest wait from an incident to any of its
-counted events, seen in the replication, after the run's first day."""
+counted events after the run's first day. The wait is the longest in the replication among the
+incidents before the period (none: incomplete): the unsimulated incidents happened before them,
+in the state the run starts in, not in a later one (a scheme that lengthens the police queue)."""
 
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
@@ -207,21 +209,30 @@ def with_complete(table: pd.DataFrame, keys: list[str], *flags: pd.DataFrame) ->
 def _after_longest_wait(events: pd.DataFrame, scenario: Scenario, index: pd.MultiIndex,
                         periods: list[str]) -> pd.Series:
     """Per row of ``index`` (replication and groups): whether its period begins at least the longest
-    wait, in its replication, from an incident to any event counted on its own date after the run's
-    first day (``COMPLETENESS``)."""
+    wait after the run's first day, the wait from an incident to any event counted on its own date,
+    longest among the replication's incidents before the period (``COMPLETENESS``)."""
     incident_day = events["incident_day"].to_numpy()
     waits = np.column_stack([events[date].to_numpy() - incident_day for date in
                              sorted({*EVENT_DATE.values()} - {"decision_day"} | {"claim_day"})])
-    longest = pd.Series(np.nan_to_num(waits, nan=0.0).max(axis=1)).groupby(
-        events["replication"].to_numpy()).max()
+    replication = events["replication"].to_numpy()
+    order = np.lexsort((incident_day, replication))
+    replication, incident_day = replication[order], incident_day[order]
+    # Per replication, in incident order: the longest wait of the incidents so far.
+    longest_so_far = pd.Series(np.nan_to_num(waits, nan=0.0).max(axis=1)[order]).groupby(replication).cummax()
     key = {name: index.get_level_values(name).to_numpy() for name in periods}
     first_day = (key["year"] - scenario.simulation.start_year) * DAYS_PER_YEAR
     if "month" in key:
         first_day = first_day + MONTH_START[key["month"] - 1]
     elif "quarter" in key:
         first_day = first_day + MONTH_START[3 * (key["quarter"] - 1)]
-    wait = longest.reindex(index.get_level_values("replication")).to_numpy()
-    return pd.Series(first_day + scenario.simulation.warm_up_days >= wait, index=index)
+    row_replication = index.get_level_values("replication").to_numpy()
+    own = np.searchsorted(replication, row_replication, side="left")
+    own_end = np.searchsorted(replication, row_replication, side="right")
+    before = np.array([np.searchsorted(incident_day[a:b], day) for a, b, day in
+                       zip(own, own_end, first_day.tolist(), strict=True)], dtype=np.int64)
+    # With no incident before it, nothing vouches for a period: the run may have begun inside the waits.
+    longest = np.where(before > 0, longest_so_far.to_numpy()[own + np.maximum(before, 1) - 1], np.inf)
+    return pd.Series(first_day + scenario.simulation.warm_up_days >= longest, index=index)
 
 
 def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> pd.DataFrame:
