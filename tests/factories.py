@@ -87,6 +87,7 @@ random_overrides = st.builds(lambda rest, days: {**rest, **days}, st.fixed_dicti
     "insurance.awareness_share": st.floats(0, 1),
     "insurance.policy_year_start_day": st.integers(0, 364),
     "simulation.follow_up_days": st.sampled_from([0.0, 30.0, 365.0]),
+    "simulation.warm_up_days": st.sampled_from([0.0, 45.5, 90.0]),
     "investigation.investigators": st.integers(0, 5),
     "investigation.priority": st.sampled_from(["fifo", "severity"]),
     "registration.insured_claimant_boost": st.floats(0, 1),

@@ -55,6 +55,17 @@ def test_engines_agree_with_either_queue_order_and_budget_rule(overrides: dict) 
     assert differences(fast, reference) == []
 
 
+@pytest.mark.parametrize("warm_up_days", [0.0, 17.5, 400.0])
+def test_engines_agree_through_the_warm_up(warm_up_days: float) -> None:
+    """The clock starts before day 0 (inside a month, or more than a year before): both engines start
+    their investigators and reviews there, and agree on the warm-up's negative days too."""
+    benchmark = load_scenario(ROOT / "benchmarks" / "all_mechanisms.toml", allow_outside=True)
+    fast, reference = both(benchmark.with_overrides({"simulation.warm_up_days": warm_up_days}))
+    assert (fast.events["incident_day"].min() < 0) == (warm_up_days > 0)
+    assert fast.timeline["day"].min() == 0.0
+    assert differences(fast, reference) == []
+
+
 @given(overrides=random_overrides, seed=st.integers(0, 2**31 - 1),
        campaign=st.tuples(st.integers(0, 300), st.integers(1, 200), st.integers(0, 4), st.sampled_from([0.0, 3.0])))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

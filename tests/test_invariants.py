@@ -39,6 +39,7 @@ def test_each_stage_is_a_subset_of_the_one_before(overrides: dict, seed: int) ->
     # Incidents happen within the horizon; their cases go on until the follow-up ends.
     horizon = overrides["simulation.horizon_days"]
     assert (ev["incident_day"] < horizon).all()
+    assert (ev["incident_day"] >= -overrides["simulation.warm_up_days"]).all()
     for day in ["report_day", "investigation_start_day", "cold_day", "clear_day"]:
         assert (ev[day].dropna() <= horizon + overrides["simulation.follow_up_days"]).all(), day
     assert (ev["report_day"] >= ev["incident_day"]).where(ev["reported"], True).all()

@@ -1,5 +1,11 @@
 """One replication of a county, month by month, on any clock.
 
+The months start with the warm-up (``simulation.warm_up_days`` before day 0): incidents happen and
+are reported, registered, investigated and reviewed as in any month, in the county's state before
+any scheme, so that day 0 finds the police queue and the late reports and clearances of earlier
+incidents under way rather than an empty county. The warm-up's incidents stay in the event log
+with their negative days; the timeline, and the police costs read from it, begin at day 0.
+
 Each month the clock first carries out everything before the month starts; then the monthly
 review folds what happened into the county's state (``model.feedback``); then the month's
 incidents are drawn and decided in one vectorised pass (``model.cases``), their registered cases
@@ -51,6 +57,8 @@ class CountyRun:
         self.horizon = s.simulation.horizon_days
         self.stop = self.horizon + s.simulation.follow_up_days
         """The day the clock stops: the horizon plus the follow-up."""
+        self.first_day = -s.simulation.warm_up_days
+        """The day the clock starts: day 0 less the warm-up."""
         self.rng = stage_rngs(seed, replication)
         self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
         self.population = county_population(seed, s.county)
@@ -90,11 +98,11 @@ class CountyRun:
         self.cases = 0
 
     def run(self) -> ReplicationOutput:
-        for month, start, end in month_windows(self.horizon):
+        for month, start, end in month_windows(self.horizon, self.first_day):
             self.clock.advance(start)
             self._review(start, end)
             self._case_stages(month, start, end)
-            if self.scenario.samaritan.active:
+            if self.scenario.samaritan.active and start >= 0:  # the scheme's injuries count from day 0
                 self._injuries(start, end)
         self._follow_up()
         self.clock.finish()
@@ -129,8 +137,10 @@ class CountyRun:
         self.base_investigators = s.investigation.investigators + round(feedback.state.extra_investigators)
         plan = self._capacity_plan(now, month_end)
         self.queue.plan_capacity(plan)
-        self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
-                              **month_resources(self.resources, s.investigation.investigators, plan, month_end)})
+        if now >= 0:  # the warm-up's months are in no period, and cost nothing in the run's budget
+            self.timeline.append({**feedback.timeline_row(self.replication, now, self.queue.capacity),
+                                  **month_resources(self.resources, s.investigation.investigators, plan,
+                                                    month_end)})
 
     def _capacity_plan(self, start: float, end: float) -> list[tuple[float, int]]:
         """Investigators from ``start`` and at each campaign start or end before ``end``."""

@@ -36,9 +36,10 @@ INF = float("inf")
 class _Queue(Casebook):
     """Both fast queues: the case records, the arrivals not yet decided and the capacity plan."""
 
-    def __init__(self, investigators: int, stop_day: float) -> None:
+    def __init__(self, investigators: int, stop_day: float, first_day: float = 0.0) -> None:
         super().__init__(investigators, stop_day)
-        self.now = 0.0
+        self.now = first_day
+        """The day the queue has been advanced to (``first_day``, when the clock starts, at first)."""
         self._pending: list[tuple[float, int]] = []
         """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
         self._next = 0
@@ -76,9 +77,9 @@ class _Queue(Casebook):
 class FifoQueue(_Queue):
     """First registered, first investigated: a heap of the days investigators are next free."""
 
-    def __init__(self, investigators: int, stop_day: float) -> None:
-        super().__init__(investigators, stop_day)
-        self._free = [0.0] * investigators
+    def __init__(self, investigators: int, stop_day: float, first_day: float = 0.0) -> None:
+        super().__init__(investigators, stop_day, first_day)
+        self._free = [first_day] * investigators
         """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
 
     def _resize(self, day: float, investigators: int) -> None:
@@ -126,8 +127,8 @@ class FifoQueue(_Queue):
 class PriorityQueue(_Queue):
     """Waiting cases worked in priority order (largest loss first): a small event loop."""
 
-    def __init__(self, investigators: int, stop_day: float) -> None:
-        super().__init__(investigators, stop_day)
+    def __init__(self, investigators: int, stop_day: float, first_day: float = 0.0) -> None:
+        super().__init__(investigators, stop_day, first_day)
         self._busy = 0
         self._limit = investigators
         self._waiting: list[tuple[float, int]] = []
@@ -232,13 +233,15 @@ class ArrayClaimsDesk:
 class FastClock:
     """The fast engine's clock: lazy queues and array desks, moved forward together."""
 
-    def __init__(self, priority: str) -> None:
+    def __init__(self, priority: str, first_day: float) -> None:
         self.priority = priority
+        self.first_day = first_day
+        """The day the clock starts (day 0 less the warm-up)."""
         self.queues: list[_Queue] = []
         self.desks: list[ArrayClaimsDesk] = []
 
     def investigation_queue(self, investigators: int, stop_day: float) -> FifoQueue | PriorityQueue:
-        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, stop_day)
+        queue = (FifoQueue if self.priority == "fifo" else PriorityQueue)(investigators, stop_day, self.first_day)
         self.queues.append(queue)
         return queue
 
@@ -261,4 +264,5 @@ class FastEngine:
     name = "fast"
 
     def run(self, scenario: Scenario, seed: int, replication: int) -> ReplicationOutput:
-        return CountyRun(scenario, seed, replication, FastClock(scenario.investigation.priority)).run()
+        return CountyRun(scenario, seed, replication, FastClock(scenario.investigation.priority,
+                                                                 -scenario.simulation.warm_up_days)).run()

@@ -169,8 +169,9 @@ class SimpyClaimsDesk:
 class SimpyClock:
     """One simpy environment shared by the queue and the desks."""
 
-    def __init__(self) -> None:
-        self.env = Environment()
+    def __init__(self, first_day: float) -> None:
+        """A clock that starts on ``first_day`` (day 0 less the warm-up)."""
+        self.env = Environment(initial_time=first_day)
 
     def investigation_queue(self, investigators: int, stop_day: float) -> SimpyInvestigationQueue:
         return SimpyInvestigationQueue(self.env, investigators, stop_day)
@@ -193,4 +194,4 @@ class SimpyEngine:
     name = "simpy"
 
     def run(self, scenario: Scenario, seed: int, replication: int) -> ReplicationOutput:
-        return CountyRun(scenario, seed, replication, SimpyClock()).run()
+        return CountyRun(scenario, seed, replication, SimpyClock(-scenario.simulation.warm_up_days)).run()

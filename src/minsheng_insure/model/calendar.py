@@ -15,17 +15,21 @@ MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 MONTH_START = np.concatenate([[0], np.cumsum(MONTH_DAYS)[:-1]])
 
 
-def month_windows(horizon_days: float) -> list[tuple[int, float, float]]:
-    """The (month of year 0-11, start day, end day) windows that tile ``[0, horizon_days)``."""
+def month_windows(horizon_days: float, first_day: float = 0.0) -> list[tuple[int, float, float]]:
+    """The (month of year 0-11, start day, end day) windows that tile ``[first_day, horizon_days)``.
+
+    A ``first_day`` before 0 (the warm-up) falls in a month of an earlier year; its window starts on it.
+    """
     windows = []
-    year = 0
+    year = int(first_day // DAYS_PER_YEAR)
     while year * DAYS_PER_YEAR < horizon_days:
         for month in range(12):
             start = year * DAYS_PER_YEAR + MONTH_START[month]
             if start >= horizon_days:
                 break
             end = min(start + MONTH_DAYS[month], horizon_days)
-            windows.append((month, float(start), float(end)))
+            if end > first_day:
+                windows.append((month, float(max(start, first_day)), float(end)))
         year += 1
     return windows
 

@@ -30,7 +30,8 @@ TIERS = ("medical", "disability", "death")
 EVENT_COLUMNS: dict[str, tuple[str, str]] = {
     "replication": ("int64", "Replication number, 0-based."),
     "incident_id": ("int64", "Incident number within its replication, in time order."),
-    "incident_day": ("float64", "Day the incident happened (案发)."),
+    "incident_day": ("float64", "Day the incident happened (案发); negative in the warm-up before day 0 "
+                                "(simulation.warm_up_days)."),
     "township": ("int64", "Township (乡镇) of the victim household, 0-based."),
     "village": ("int64", "Village (村) of the victim household, 0-based."),
     "household": ("int64", "Victim household (户), 0-based."),

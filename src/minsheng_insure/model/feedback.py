@@ -72,7 +72,8 @@ class FeedbackController:
         self._incidents: list[np.ndarray] = []
         self._registered: list[np.ndarray] = []
         self._cleared: list[np.ndarray] = []
-        self.last_review = 0.0
+        self.last_review = -s.simulation.warm_up_days
+        """The day of the last review; the run's first day (day 0 less the warm-up) before the first."""
 
     def close_month(self, days: float, cleared_types: np.ndarray, cleared_villages: np.ndarray,
                     paid_villages: np.ndarray, cold_villages: np.ndarray, refused_villages: np.ndarray) -> None:

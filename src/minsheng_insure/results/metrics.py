@@ -68,11 +68,14 @@ the horizon (in the follow-up, or claims decided and paid later) falls in no per
 
 COMPLETENESS = """A figure is complete when nothing that would change it was still to come when the run ended.
 Counted by incident, a group is complete when none of its incidents is ``open_at_end`` (a report
-still to come, or a case neither finished nor gone cold when the follow-up ended). Counted by
-event, every event dated inside the horizon has been seen, but the run does not simulate
-incidents before day 0, whose reports and clearances would fall in its first periods: a period is
-complete only if it begins after the longest wait from an incident to any of its counted events
-seen in the replication."""
+still to come, or a case neither finished nor gone cold when the follow-up ended); the warm-up's
+incidents belong to no group. Counted by event, every event dated inside the horizon has been
+seen, but the run simulates no incidents before its first day (day 0 less
+``simulation.warm_up_days``), whose reports and clearances would fall in its first periods: a
+period is complete only if it begins at least the longest wait from an incident to any of its
+counted events after the run's first day. The wait is the longest in the replication among the
+incidents before the period (none: incomplete): the unsimulated incidents happened before them,
+in the state the run starts in, not in a later one (a scheme that lengthens the police queue)."""
 
 
 def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str], day: np.ndarray,
@@ -159,8 +162,11 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         day = (ev["claim_day"].fillna(ev["report_day"]).to_numpy() if date == "decision_day"
                else ev[date].to_numpy())
         # Events whose date did not happen count nowhere (their parts are zero), nor do payouts decided
-        # after the horizon: no period of the run holds them. Every incident has a day inside it.
-        kept_rows = slice(None) if date == "incident_day" else day < scenario.simulation.horizon_days
+        # after the horizon, nor anything dated in the warm-up (before day 0): no period of the run
+        # holds them. An incident of the warm-up counts nowhere by its own date, but its events from
+        # day 0 on count in their periods.
+        kept_rows = ((day >= 0) & (day < scenario.simulation.horizon_days)
+                     if date != "incident_day" or scenario.simulation.warm_up_days else slice(None))
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
         table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
         grouped = table.groupby([pd.Series(columns[c], name=c) for c in group_cols], sort=True).sum()
@@ -208,21 +214,31 @@ def with_complete(table: pd.DataFrame, keys: list[str], *flags: pd.DataFrame) ->
 
 def _after_longest_wait(events: pd.DataFrame, scenario: Scenario, index: pd.MultiIndex,
                         periods: list[str]) -> pd.Series:
-    """Per row of ``index`` (replication and groups): whether its period begins after the longest
-    wait, in its replication, from an incident to any event counted on its own date (``COMPLETENESS``)."""
+    """Per row of ``index`` (replication and groups): whether its period begins at least the longest
+    wait after the run's first day, the wait from an incident to any event counted on its own date,
+    longest among the replication's incidents before the period (``COMPLETENESS``)."""
     incident_day = events["incident_day"].to_numpy()
     waits = np.column_stack([events[date].to_numpy() - incident_day for date in
                              sorted({*EVENT_DATE.values()} - {"decision_day"} | {"claim_day"})])
-    longest = pd.Series(np.nan_to_num(waits, nan=0.0).max(axis=1)).groupby(
-        events["replication"].to_numpy()).max()
+    replication = events["replication"].to_numpy()
+    order = np.lexsort((incident_day, replication))
+    replication, incident_day = replication[order], incident_day[order]
+    # Per replication, in incident order: the longest wait of the incidents so far.
+    longest_so_far = pd.Series(np.nan_to_num(waits, nan=0.0).max(axis=1)[order]).groupby(replication).cummax()
     key = {name: index.get_level_values(name).to_numpy() for name in periods}
     first_day = (key["year"] - scenario.simulation.start_year) * DAYS_PER_YEAR
     if "month" in key:
         first_day = first_day + MONTH_START[key["month"] - 1]
     elif "quarter" in key:
         first_day = first_day + MONTH_START[3 * (key["quarter"] - 1)]
-    wait = longest.reindex(index.get_level_values("replication")).to_numpy()
-    return pd.Series(first_day >= wait, index=index)
+    row_replication = index.get_level_values("replication").to_numpy()
+    own = np.searchsorted(replication, row_replication, side="left")
+    own_end = np.searchsorted(replication, row_replication, side="right")
+    before = np.array([np.searchsorted(incident_day[a:b], day) for a, b, day in
+                       zip(own, own_end, first_day.tolist(), strict=True)], dtype=np.int64)
+    # With no incident before it, nothing vouches for a period: the run may have begun inside the waits.
+    longest = np.where(before > 0, longest_so_far.to_numpy()[own + np.maximum(before, 1) - 1], np.inf)
+    return pd.Series(first_day + scenario.simulation.warm_up_days >= longest, index=index)
 
 
 def _complete(sums: pd.DataFrame, replications: np.ndarray, keys: list[str]) -> pd.DataFrame:

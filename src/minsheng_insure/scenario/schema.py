@@ -47,6 +47,13 @@ class SimulationParams(Params):
         365.0, description="Days the run goes on after the horizon, without new incidents, so that the horizon's "
                            "incidents are reported, investigated and cleared or dropped; a period whose cases are "
                            "still open when it ends is flagged incomplete (metric 'complete').")
+    warm_up_days: NonNegative = Field(
+        0.0, description="Days simulated before day 0, in the county's state before any scheme, so that the run "
+                         "starts with the police queue and the late reports and clearances of earlier incidents "
+                         "under way; their incidents stay in the event log (negative incident_day) but count in "
+                         "no period, and their events dated from day 0 on count in their periods when counted "
+                         "by event. 0 starts the run empty, and its first periods counted by event are "
+                         "incomplete.")
 
 
 class ReportedFigure(Params):
@@ -191,12 +198,15 @@ def _size_problems(s: Scenario) -> list[tuple[str, str, str]]:
     if horizon > MAX_HORIZON_DAYS:
         problems.append(("simulation.horizon_days", f"{horizon:g} days is {machine}",
                          f"use at most {MAX_HORIZON_DAYS} days (100 years)"))
+    if s.simulation.warm_up_days > MAX_HORIZON_DAYS:
+        problems.append(("simulation.warm_up_days", f"{s.simulation.warm_up_days:g} days is {machine}",
+                         f"use at most {MAX_HORIZON_DAYS} days (100 years); a year or less is enough"))
     if s.county.households > MAX_HOUSEHOLDS:
         problems.append(("county.households", f"{s.county.households:,} households is {machine}",
                          f"use at most {MAX_HOUSEHOLDS:,} households"))
-    elif horizon <= MAX_HORIZON_DAYS:
+    elif horizon <= MAX_HORIZON_DAYS and s.simulation.warm_up_days <= MAX_HORIZON_DAYS:
         rate = sum(ct.rate_per_1000_households_per_year for ct in s.crime_types.values())
-        expected = rate / 1000 * s.county.households * horizon / 365
+        expected = rate / 1000 * s.county.households * (s.simulation.warm_up_days + horizon) / 365
         if expected > MAX_INCIDENTS:
             problems.append(("county.households", f"with these crime rates and horizon, about {expected:,.0f} "
                              f"incidents per replication is {machine}",
