@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from minsheng_insure import load_scenario
+from minsheng_insure import compare, load_scenario
 from minsheng_insure.experiments.decompose import (
     DECOMPOSED_METRICS,
     OTHER,
@@ -128,6 +128,21 @@ def test_by_year_splits_each_year_and_adds_up() -> None:
     assert (check["gap_share"] <= 1e-9).all()
     with pytest.raises(ValueError, match="decomposed by"):
         parts.table("quarter")
+
+
+def test_by_policy_year_every_subset_is_on_the_schemes_calendar() -> None:
+    # A subset without cover must not count calendar years as policy years: the total by policy year
+    # is compare's paired difference over the scheme's July-June windows, months before it included.
+    base = small_scenario(**{"insurance.coverage": {}, "simulation.horizon_days": 730})
+    scheme = small_scenario(**{"simulation.horizon_days": 730, "insurance.start_day": 181.0,
+                               "insurance.policy_year_start_day": 181, "county.auxiliary_officer_share": 1.0})
+    parts = decompose(base, scheme, replications=2, seed=1, by="policy_year")
+    total = parts.table("policy_year").query("component == @TOTAL").set_index(["policy_year", "metric"])["effect"]
+    paired = compare(base, scheme, replications=2, seed=1).table("policy_year").set_index(["policy_year", "metric"])
+    assert set(total.index.get_level_values("policy_year")) == {-1, 0, 1}
+    for metric in ("incidents", "reported", "cleared"):
+        for year in (-1, 0, 1):
+            assert total[(year, metric)] == pytest.approx(paired.loc[(year, metric), "difference"])
 
 
 @pytest.mark.slow

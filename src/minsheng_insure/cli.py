@@ -442,16 +442,12 @@ def validate(scenarios: list[Path], provenance: Annotated[bool, typer.Option(hel
 @app.command(help=_help("cli_calibrate"))
 def calibrate(
     scenario: Path,
-    targets: Annotated[Path, typer.Option(help="Targets file (TOML): the county's reported changes, e.g. "
-                                               "calibration/shenqiu_counts.toml.")],
-    free: Annotated[list[str], typer.Option(help="A free parameter, KEY or KEY=LOW:HIGH (repeatable); without "
-                                                 "bounds, its sourced range or the targets file's [priors].")],
+    targets: Annotated[Path, typer.Option(help=_help("opt_targets"))],
+    free: Annotated[list[str], typer.Option(help=_help("opt_free"))],
     replications: Replications = 16, seed: Seed = 0, workers: Workers = 1,
-    draws: Annotated[int, typer.Option(min=2, help="Parameter sets drawn from the priors.")] = 256,
-    accept: Annotated[float, typer.Option(min=0.001, max=1.0, help="Share of the draws accepted (the nearest).")]
-    = 0.1,
-    budgets: Annotated[str, typer.Option(help="Budgets (yuan a year) for the posterior predictive, comma-separated.")]
-    = "0,750000,1500000,3000000",
+    draws: Annotated[int, typer.Option(min=2, help=_help("opt_draws"))] = 256,
+    accept: Annotated[float, typer.Option(min=0.001, max=1.0, help=_help("opt_accept"))] = 0.1,
+    budgets: Annotated[str, typer.Option(help=_help("opt_budgets"))] = "0,750000,1500000,3000000",
     sets: Sets = None, out: Out = None, force: Force = False,
     write: Annotated[bool, typer.Option(help=_help("opt_write"))] = False,
     quiet: Quiet = False, allow_outside: AllowOutside = False,

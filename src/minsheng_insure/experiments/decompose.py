@@ -331,7 +331,10 @@ def decompose(
                 (lambda done, _total, offset=offset: progress(offset + done, len(runs) * replications))
             result = simulate(subset, replications, seed, workers, report, engine)
         for keys in groupings:
-            frames[keys].append(_subset_metrics(result, list(keys), counted_by))
+            # by policy year every subset is grouped on the scheme's calendar: a subset without cover
+            # would otherwise count calendar years as its policy years (Comparison does the same)
+            aligned = result.on_calendar(scenario) if "policy_year" in keys else result
+            frames[keys].append(_subset_metrics(aligned, list(keys), counted_by))
     values, groups = {}, {}
     for keys, per_subset in frames.items():
         values[keys], groups[keys] = _cube(per_subset, list(keys))

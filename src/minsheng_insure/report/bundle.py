@@ -108,7 +108,8 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
     last = ladder.scenarios[-1].scenario
     workbook = _guarded(lambda: _workbook()(
         folder / "comparison.xlsx", lang, last, {}, comparison=table, baseline=ladder.baseline.scenario,
-        metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)})) \
+        metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)},
+        others=tuple(r.scenario for r in ladder.scenarios[:-1]))) \
         if "xlsx" in formats else None
     return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
 

@@ -222,8 +222,8 @@ def _parameters(sheet: _Sheet, scenario: Scenario, lang: Lang) -> None:
                 widths={1: 45, 2: 20, 3: 14, 4: 100})
 
 
-META_FIELDS = ("created", "version", "command_line", "baseline", "scenario", "overrides", "seed", "replications",
-               "engine", "lang", "python")
+META_FIELDS = ("created", "version", "command_line", "baseline", "scenario", "scenarios", "overrides", "set_grid",
+               "yoy", "decompose", "seed", "replications", "engine", "lang", "python")
 """What the run-information sheet lists, in this order (each a ``meta_`` label)."""
 
 
@@ -236,14 +236,15 @@ def _metadata(sheet: _Sheet, metadata: dict[str, object], lang: Lang) -> None:
 def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[str, pd.DataFrame],
                    comparison: pd.DataFrame | None = None, baseline: Scenario | None = None,
                    metadata: dict[str, object] | None = None,
-                   first_sheets: dict[str, pd.DataFrame] | None = None) -> None:
+                   first_sheets: dict[str, pd.DataFrame] | None = None, others: tuple[Scenario, ...] = ()) -> None:
     """Write the workbook: ``first_sheets`` as they are (already in people's terms, e.g. a ladder's
     column per scenario), the headline, the comparison and each run's summary as long tables, the
     parameters of each scenario and the run's metadata (version, command, seed, ...).
 
     ``summaries`` maps a run's name to its summary table (``report.tables.summary_table``);
     ``comparison`` is ``report.tables.comparison_table``'s, whose periods follow ``scenario``; with a
-    ``scenario_name`` column (several scenarios), its long sheet names each row's scenario.
+    ``scenario_name`` column (several scenarios), its long sheet names each row's scenario, and
+    ``others`` (the ladder's other scenarios) get their parameters sheets too.
     """
     wb = Workbook(write_only=True)
     used: set[str] = set()
@@ -260,11 +261,12 @@ def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[s
     for name, table in summaries.items():
         title = f"{label('sheet_summary', lang)} {name}".strip()
         _long(_Sheet(wb, title, used), table, side_keys.get(name, keys))
-    for s in _scenarios(scenario, baseline):
+    for s in _scenarios(scenario, baseline, others):
         _parameters(_Sheet(wb, f"{label('sheet_parameters', lang)} {s.name}", used), s, lang)
     _metadata(_Sheet(wb, label("sheet_metadata", lang), used), metadata or {}, lang)
     wb.save(path)
 
 
-def _scenarios(scenario: Scenario, baseline: Scenario | None) -> Iterable[Scenario]:
-    return [scenario] if baseline is None else [scenario, baseline]
+def _scenarios(scenario: Scenario, baseline: Scenario | None, others: tuple[Scenario, ...]) -> Iterable[Scenario]:
+    """Whose parameters the workbook lists: a ladder's other scenarios first, then the scenario and the baseline."""
+    return [*others, scenario] if baseline is None else [*others, scenario, baseline]

@@ -240,7 +240,8 @@ def period_labels(table: pd.DataFrame, period: str) -> list[str]:
 
 
 def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """A year-on-year table as text: period, metric, the date it is counted by, both years, change."""
+    """A year-on-year table as text: period, metric, the date it is counted by, both years, change, and
+    whether both periods are complete (an incomplete one still lacks events: read it with care)."""
     metric = table["metric"]
     return pd.DataFrame({
         label("period", lang): table["period"],
@@ -252,6 +253,8 @@ def yoy_display(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         label("col_change_ci", lang): [f"[{fmt_pct(lo)}, {fmt_pct(hi)}]" for lo, hi in
                                        zip(table["change_pct_ci_low"], table["change_pct_ci_high"], strict=True)],
         label("n", lang): table["n"].astype(int).astype(str),
+        label("complete", lang): [label("answer_yes" if done else "answer_no", lang) for done in
+                                  (table["complete"] if "complete" in table else [True] * len(table))],
         label("reported_change_pct", lang): table["reported_change_pct"].map(fmt_pct),
         label("reported_source", lang): table["reported_source"],
     })
