@@ -124,13 +124,7 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
     runs = [comparison.baseline, comparison.scenario] if comparison else [result]
     method = label("method_text", lang, replications=result.replications, seed=result.seed, version=version)
     answers = _answers(comparison, lang) if comparison else _reported_figures(result, lang)
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
-<body>
-<h1>{html.escape(title)}: {html.escape(subject)}</h1>
-<p class="meta">{html.escape(method)}</p>
-{answers}
+    body = f"""{answers}
 <h2>{html.escape(label("section_headline", lang))}</h2>
 {_whole_run_caption(result, lang)}
 {_table(head, "headline")}
@@ -140,11 +134,8 @@ def render(lang: Lang, version: str, plots: dict[str, Path], result: SimulationR
 <h2>{html.escape(label("section_tables", lang))}: {html.escape(result.scenario.name)}</h2>
 {_table(by_year, "by-year")}
 <h2>{html.escape(label("section_scenario", lang))}</h2>
-{"".join(_parameters(r, lang) for r in runs)}
-<h2>{html.escape(label("section_method", lang))}</h2>
-<p>{html.escape(method)}</p>
-</body></html>
-"""
+{"".join(_parameters(r, lang) for r in runs)}"""
+    return _page(lang, f"{title}: {subject}", method, body)
 
 
 def render_ladder(lang: Lang, version: str, plots: dict[str, Path], ladder: Ladder) -> str:
@@ -155,20 +146,26 @@ def render_ladder(lang: Lang, version: str, plots: dict[str, Path], ladder: Ladd
     b = ladder.baseline
     method = label("method_text", lang, replications=b.replications, seed=b.seed, version=version)
     answers = "".join(_answers(pair, lang) for pair in ladder.pairs)
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}: {html.escape(subject)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
-<body>
-<h1>{html.escape(title)}: {html.escape(subject)}</h1>
-<p class="meta">{html.escape(method)}</p>
-{answers}
+    body = f"""{answers}
 <h2>{html.escape(label("section_ladder", lang))}</h2>
 {_whole_run_caption(ladder.scenarios[-1], lang)}
 {_table(ladder_display(ladder, lang), "ladder")}
 <h2>{html.escape(label("section_plots", lang))}</h2>
 {_images(plots)}
 <h2>{html.escape(label("section_scenario", lang))}</h2>
-{"".join(_parameters(r, lang) for r in (b, *ladder.scenarios))}
+{"".join(_parameters(r, lang) for r in (b, *ladder.scenarios))}"""
+    return _page(lang, f"{title}: {subject}", method, body)
+
+
+def _page(lang: Lang, heading: str, method: str, body: str) -> str:
+    """One self-contained report page: the heading and method line, ``body``, and the method again at the end."""
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(heading)}</title><style>{STYLE}</style><script>{CHECK}</script></head>
+<body>
+<h1>{html.escape(heading)}</h1>
+<p class="meta">{html.escape(method)}</p>
+{body}
 <h2>{html.escape(label("section_method", lang))}</h2>
 <p>{html.escape(method)}</p>
 </body></html>
