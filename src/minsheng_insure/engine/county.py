@@ -36,7 +36,7 @@ from minsheng_insure.model.codebook import BELOW_DEDUCTIBLE, FUND_SCHEMES, FUNDS
 from minsheng_insure.model.costs import county_resources, month_resources
 from minsheng_insure.model.feedback import FeedbackController
 from minsheng_insure.model.incidents import IncidentProcess, Incidents
-from minsheng_insure.model.insurance import FundLedger, claim_amount, policy_year_end, policy_year_of, screen_claims
+from minsheng_insure.model.insurance import FundLedger, policy_year_end, policy_year_of, screen_claims
 from minsheng_insure.model.recovery import draw_recoveries
 from minsheng_insure.model.samaritan import draw_injuries
 from minsheng_insure.scenario.schema import Scenario
@@ -227,9 +227,8 @@ class CountyRun:
                                                       minlength=self.types + 1)[: self.types]
 
         filed = o.claim_filed
-        policy_year = s.insurance.policy_year(inc.day)
-        _, limit_scale = self.contract.year_terms(policy_year)
-        amount = np.where(filed, claim_amount(self.rules.cover, inc.asset, o.claimed_loss_yuan, limit_scale), 0.0)
+        policy_year = o.policy_year
+        amount = np.where(filed, o.claim_yuan, 0.0)
         denial = screen_claims(s.insurance, filed, o.report_delay, o.registered, amount, o.detected)
         decision_day = report_day + s.insurance.processing_delay_days.sample(self.rng["insurance"], n)
         go = filed & (denial == 0)
@@ -239,15 +238,12 @@ class CountyRun:
             village[(denial > 0) & (denial != BELOW_DEDUCTIBLE)], minlength=s.county.villages)
         self.desk.file(case[go], decision_day[go], policy_year[go], inc.household[go], inc.asset[go], amount[go])
         self.cases += n
+        # The batch as decided; the event log's columns are derived from all batches at once (``_event_columns``).
         self.batches.append({
-            "incident_day": inc.day, "township": self.population.village_township[village].astype(np.int64),
-            "village": village.astype(np.int64), "household": inc.household,
-            "crime_type": inc.crime_type.astype(np.int64), "asset_class": inc.asset.astype(np.int64),
-            "loss_yuan": inc.loss_yuan, "false_report": o.fraud == STAGED, "fraud": o.fraud.astype(np.int64),
-            "claimed_loss_yuan": np.where(filed, o.claimed_loss_yuan, 0.0),
-            "insured": o.insured, "aware": o.aware, "reported": o.reported,
-            "report_day": np.where(o.reported, report_day, np.nan), "report_pending": o.report_pending,
-            "registered": o.registered,
+            "incident_day": inc.day, "village": village, "household": inc.household, "crime_type": inc.crime_type,
+            "asset_class": inc.asset, "loss_yuan": inc.loss_yuan, "fraud": o.fraud,
+            "claimed_loss_yuan": o.claimed_loss_yuan, "insured": o.insured, "aware": o.aware, "reported": o.reported,
+            "report_day": report_day, "report_pending": o.report_pending, "registered": o.registered,
             "caught_in_act": o.in_act, "queue_id": queue_id, "clears": o.clears, "policy_year": policy_year,
             "claim_filed": filed, "claim_yuan": amount, "denial_reason": denial,
         })
@@ -269,7 +265,20 @@ class CountyRun:
     # -- assembling the outputs -------------------------------------------------------------------------
 
     def _event_columns(self) -> Columns:
-        cols = {k: np.concatenate([b[k] for b in self.batches]) for k in self.batches[0]}
+        batch = {k: np.concatenate([b[k] for b in self.batches]) for k in self.batches[0]}
+        village = batch["village"].astype(np.int64)
+        cols = {
+            "incident_day": batch["incident_day"],
+            "township": self.population.village_township[village].astype(np.int64), "village": village,
+            "household": batch["household"], "crime_type": batch["crime_type"].astype(np.int64),
+            "asset_class": batch["asset_class"].astype(np.int64), "loss_yuan": batch["loss_yuan"],
+            "false_report": batch["fraud"] == STAGED, "fraud": batch["fraud"].astype(np.int64),
+            "claimed_loss_yuan": np.where(batch["claim_filed"], batch["claimed_loss_yuan"], 0.0),
+            **{k: batch[k] for k in ("insured", "aware", "reported")},
+            "report_day": np.where(batch["reported"], batch["report_day"], np.nan),
+            **{k: batch[k] for k in ("report_pending", "registered", "caught_in_act", "queue_id", "clears",
+                                     "policy_year", "claim_filed", "claim_yuan", "denial_reason")},
+        }
         n = cols["incident_day"].size
         start, end, cold = self.queue.outcomes()
         in_queue = cols.pop("queue_id")

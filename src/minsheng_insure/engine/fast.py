@@ -8,8 +8,9 @@ the claims desks differ, and they give the same days and decisions to the last b
   free then, else when the first one is (going cold if its deadline has passed by then). A change
   of capacity on day d adds investigators free from d, or retires the ones that would be free
   first, exactly as simpy's resource does with a lowered capacity.
-- **Priority queue** (largest loss first): a small discrete-event loop over three sorted streams
-  (arrivals, ends of investigations, capacity changes), with waiting cases in a heap by priority.
+- **Priority queue** (largest loss first): the same heap of free days, and a small event loop over
+  arrivals, capacity changes and investigators coming free while cases wait (those in a heap by
+  priority): an investigator's end of case is an event only when someone is waiting for it.
 - **Claims desks**: claims wait in arrays; when the clock passes their decision day they are
   sorted by it and decided in one call of the ledger.
 
@@ -40,25 +41,42 @@ class _Queue(Casebook):
         super().__init__(investigators, stop_day)
         self.now = first_day
         """The day the queue has been advanced to (``first_day``, when the clock starts, at first)."""
-        self._pending: list[tuple[float, int]] = []
-        """(arrival day, case) of cases not yet started nor gone cold, in arrival order."""
+        self._arrival: list[float] = []
+        self._pending: list[int] = []
+        """Cases not yet started nor gone cold, in arrival order, and their arrival days (``_arrival``)."""
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
         self._running: list[int] = []
         """Cases started and not yet reported finished."""
+        self._free = [first_day] * investigators
+        """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
-        ids = self._enter(arrival_day, effort_days, patience_days, priority)
-        # Cases of earlier months may still be due after this month's; (day, case) keeps simpy's order.
-        # Both runs are sorted already, so this sort is one merge.
-        self._pending = sorted([*self._pending[self._next:], *zip(arrival_day.tolist(), ids, strict=True)])
+        entered = self._enter(arrival_day, effort_days, patience_days, priority)
+        ids = np.arange(entered.start, entered.stop)
+        # Cases of earlier months may still be due after this month's; ordered by day, then case id,
+        # as simpy orders them: a stable sort does it, the earlier cases having the smaller ids.
+        day = np.concatenate([self._arrival[self._next:], arrival_day])
+        case = np.concatenate([np.asarray(self._pending[self._next:], dtype=np.int64), ids])
+        order = np.argsort(day, kind="stable")
+        self._arrival, self._pending = day[order].tolist(), case[order].tolist()
         self._next = 0
-        return np.asarray(ids)
+        return ids
 
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         self._changes.extend(changes)
         self.capacity = changes[0][1]
+
+    def _resize(self, day: float, investigators: int) -> None:
+        """From ``day`` on, ``investigators`` work cases: the new ones are free on ``day``; when there
+        are fewer, those that would be free first retire (they are all alike), which is simpy's
+        lowered capacity: no case starts until fewer than the new number are busy."""
+        free = self._free
+        while len(free) < investigators:
+            heapq.heappush(free, day)
+        while len(free) > investigators:
+            heapq.heappop(free)
 
     def take_finished(self) -> np.ndarray:
         end_day, now = self.end_day, self.now
@@ -67,36 +85,25 @@ class _Queue(Casebook):
         return np.asarray(done, dtype=np.int64)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        for _, case in self._pending[self._next:]:
+        for case in self._pending[self._next:]:
             if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
-        self._pending = []
+        self._arrival, self._pending = [], []
         return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
 
 
 class FifoQueue(_Queue):
-    """First registered, first investigated: a heap of the days investigators are next free."""
-
-    def __init__(self, investigators: int, stop_day: float, first_day: float = 0.0) -> None:
-        super().__init__(investigators, stop_day, first_day)
-        self._free = [first_day] * investigators
-        """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
-
-    def _resize(self, day: float, investigators: int) -> None:
-        free = self._free
-        while len(free) < investigators:
-            heapq.heappush(free, day)
-        while len(free) > investigators:
-            heapq.heappop(free)  # the first to be free retires: they are all alike
+    """First registered, first investigated: the next case in arrival order takes the first investigator free."""
 
     def advance(self, until: float) -> None:
         # The engine's innermost loop: everything local, one heap operation per case.
-        free, pending, changes, running = self._free, self._pending, self._changes, self._running
+        free, pending, arrivals, changes = self._free, self._pending, self._arrival, self._changes
+        running = self._running
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
         stop, heapreplace = self.stop_day, heapq.heapreplace
         i, count = self._next, len(pending)
         while i < count:
-            arrival, case = pending[i]
+            arrival = arrivals[i]
             if arrival >= until:
                 break
             first_free = free[0] if free else INF
@@ -107,6 +114,7 @@ class FifoQueue(_Queue):
                 pull = arrival if first_free <= arrival else first_free
             if pull >= until:
                 break
+            case = pending[i]
             i += 1
             if pull > arrival and deadline[case] <= pull:
                 self.cold_day[case] = deadline[case]
@@ -129,68 +137,61 @@ class PriorityQueue(_Queue):
 
     def __init__(self, investigators: int, stop_day: float, first_day: float = 0.0) -> None:
         super().__init__(investigators, stop_day, first_day)
-        self._busy = 0
-        self._limit = investigators
         self._waiting: list[tuple[float, int]] = []
-        self._ending: list[float] = []
-        """Heap of the end days of the investigations under way (which case ends is in ``end_day``)."""
+        """Heap of (priority, case) of the cases waiting for an investigator."""
 
     def advance(self, until: float) -> None:
-        # One loop with everything local: this is the engine's innermost loop. The next arrival and
-        # the next capacity change are kept in locals, read again only when they are used up.
-        pending, changes, ending, waiting = self._pending, self._changes, self._ending, self._waiting
+        # One loop with everything local: this is the engine's innermost loop. Three kinds of event,
+        # and at the same moment in this order: a capacity change; an investigator coming free while
+        # cases wait (the one with the highest priority starts, unless it has gone cold); an arrival
+        # (started at once if an investigator is free, else it waits). The next arrival and the next
+        # change are kept in locals, read again only when they are used up.
+        free, pending, arrivals, changes, waiting = self._free, self._pending, self._arrival, self._changes, \
+            self._waiting
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
         priority, running, cold, cold_day = self._priority, self._running, self._cold, self.cold_day
-        stop, busy, limit = self.stop_day, self._busy, self._limit
+        stop = self.stop_day
+        heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
         i, count = self._next, len(pending)
-        heappush, heappop = heapq.heappush, heapq.heappop
-        arrival = pending[i][0] if i < count else INF
+        arrival = arrivals[i] if i < count else INF
         change = changes[0][0] if changes else INF
         while True:
-            end = ending[0] if ending else INF
-            now = end if end < arrival else arrival
-            if change < now:
-                now = change
+            comes_free = (free[0] if free else INF) if waiting else INF
+            now = comes_free if comes_free <= arrival else arrival
+            if change <= now:
+                if change >= until:
+                    break
+                self._resize(*changes.popleft())
+                change = changes[0][0] if changes else INF
+                continue
             if now >= until:
                 break
-            arriving = -1
-            if change == now:
-                limit = changes.popleft()[1]
-                change = changes[0][0] if changes else INF
-            elif end == now:
-                heappop(ending)
-                busy -= 1
-            else:
-                arriving = pending[i][1]
-                i += 1
-                arrival = pending[i][0] if i < count else INF
-                if busy >= limit:
-                    heappush(waiting, (priority[arriving], arriving))
+            if comes_free == now:
+                case = heappop(waiting)[1]
+                if deadline[case] <= now:
+                    cold_day[case] = deadline[case]
+                    cold.append(case)
                     continue
-            while busy < limit:
-                if arriving >= 0:
-                    # An investigator is free on arrival (so nobody waits): the case starts, whatever its deadline.
-                    case, arriving = arriving, -1
-                elif waiting:
-                    case = heappop(waiting)[1]
-                    if deadline[case] <= now:
-                        cold_day[case] = deadline[case]
-                        cold.append(case)
-                        continue
-                else:
-                    break
-                busy += 1
-                start_day[case] = now
-                finish = now + effort[case]
-                if finish <= stop:
-                    end_day[case] = finish
-                    running.append(case)
-                    heappush(ending, finish)
-        self._next, self._busy, self._limit = i, busy, limit
+            else:
+                case = pending[i]
+                i += 1
+                arrival = arrivals[i] if i < count else INF
+                if not free or free[0] > now:  # nobody free: it waits
+                    heappush(waiting, (priority[case], case))
+                    continue
+            start_day[case] = now
+            finish = now + effort[case]
+            if finish <= stop:
+                end_day[case] = finish
+                running.append(case)
+            else:
+                finish = INF  # the investigation outlasts the clock: neither it nor its investigator returns
+            heapreplace(free, finish)
+        self._next = i
         self.now = until
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        self._pending = [(0.0, case) for _, case in self._waiting]
+        self._pending = [case for _, case in self._waiting]
         self._next = 0
         return super().outcomes()
 

@@ -36,9 +36,27 @@ def crime_type_rngs(seed: int, replication: int, types: int) -> list[np.random.G
             for t in range(types)]
 
 
-def stage_rngs(seed: int, replication: int) -> dict[str, np.random.Generator]:
-    """Every stage's generator for one replication (incidents have one per crime type, the county one per seed)."""
-    return {stage: stage_rng(seed, replication, stage) for stage in STAGES if stage not in ("incidents", "population")}
+class StageStreams(dict[str, np.random.Generator]):
+    """Every stage's generator for one replication, each made when the stage first asks for it (a run
+    with no fraud, no good samaritans and no series never makes theirs; each costs as much as a
+    month's draws of a stage). Incidents have one per crime type (``crime_type_rngs``), the county
+    one per seed."""
+
+    def __init__(self, seed: int, replication: int) -> None:
+        super().__init__()
+        self.seed, self.replication = seed, replication
+
+    def __missing__(self, stage: str) -> np.random.Generator:
+        if stage not in STAGES or stage in ("incidents", "population"):
+            raise KeyError(f"no stage stream {stage!r}: stages are {', '.join(STAGES[2:])} (incidents: "
+                           "crime_type_rngs; the county: county_population)")
+        rng = self[stage] = stage_rng(self.seed, self.replication, stage)
+        return rng
+
+
+def stage_rngs(seed: int, replication: int) -> StageStreams:
+    """Every stage's generator for one replication (``StageStreams``)."""
+    return StageStreams(seed, replication)
 
 
 def county_population(seed: int, county: PopulationParams) -> Population:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from minsheng_insure.experiments.rejection_abc import ABCResult
-from minsheng_insure.report.plots import save
+from minsheng_insure.report.plots import new_figure, save
 
 
 def pairs_plot(abc: ABCResult, path: Path) -> Path:
@@ -15,7 +13,7 @@ def pairs_plot(abc: ABCResult, path: Path) -> Path:
     keys = abc.keys
     size = len(keys)
     accepted = abc.draws["accepted"].to_numpy()
-    fig, axes = plt.subplots(size, size, figsize=(2.4 * size + 1, 2.4 * size + 1), squeeze=False)
+    fig, axes = new_figure(size, size, figsize=(2.4 * size + 1, 2.4 * size + 1), squeeze=False)
     for i, row in enumerate(keys):
         for j, col in enumerate(keys):
             ax = axes[i][j]

@@ -51,16 +51,22 @@ class PaymentBelief:
         self.heard_paid = np.zeros(villages)
         self.heard_refused = np.zeros(villages)
         self._unheard: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        self._belief: np.ndarray | None = None
+        """``belief()`` until the next month is folded in (the month's incidents and its review both ask)."""
 
     def belief(self) -> np.ndarray:
-        """Per village, the belief that a valid claim is paid, in [0, 1]."""
-        p = self.params
-        return ((p.prior_claims * p.initial + self.heard_paid)
-                / np.maximum(p.prior_claims + self.heard_paid + self.heard_refused, 1e-300))
+        """Per village, the belief that a valid claim is paid, in [0, 1] (read-only: shared until the next month)."""
+        if self._belief is None:
+            p = self.params
+            self._belief = ((p.prior_claims * p.initial + self.heard_paid)
+                            / np.maximum(p.prior_claims + self.heard_paid + self.heard_refused, 1e-300))
+            self._belief.flags.writeable = False
+        return self._belief
 
     def close_month(self, days: float, paid: np.ndarray, refused: np.ndarray) -> None:
         """Fold in a month (``days`` long) with these counts of paid and refused claims per village."""
         p = self.params
+        self._belief = None
         self._unheard.append((np.asarray(paid, dtype=float), np.asarray(refused, dtype=float)))
         fade = 0.5 ** (days / p.memory_half_life_days)
         self.heard_paid *= fade

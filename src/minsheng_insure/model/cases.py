@@ -21,8 +21,8 @@ from minsheng_insure.model.distributions import Distribution
 from minsheng_insure.model.feedback import CountyState
 from minsheng_insure.model.fraud import draw_detection, draw_inflation, draw_staged_counts
 from minsheng_insure.model.incidents import Incidents
-from minsheng_insure.model.insurance import Contract, claim_amount, coverage_table, insured
-from minsheng_insure.model.policing import clearance_probability, draw_caught_in_act
+from minsheng_insure.model.insurance import Contract, claim_amount, coverage_table, covered_cells, insured
+from minsheng_insure.model.policing import base_log_odds, clearance_probability, draw_caught_in_act
 from minsheng_insure.model.population import Population
 from minsheng_insure.model.registration import draw_registrations, registration_probability
 from minsheng_insure.model.reporting import draw_reports, report_probability
@@ -55,6 +55,11 @@ class Outcomes:
     claimed_loss_yuan: np.ndarray
     detected: np.ndarray | None
     """Fraud caught by verification (None: no fraud modelled)."""
+    policy_year: np.ndarray
+    """Policy year of the incident's day (-1 before the scheme starts)."""
+    claim_yuan: np.ndarray
+    """What a claim for the incident asks, yuan: the claimed loss less deductible and co-payment, capped
+    per claim in its policy year's terms (``insurance.claim_amount``), whether or not one is filed."""
 
     @property
     def claim_filed(self) -> np.ndarray:
@@ -64,11 +69,12 @@ class Outcomes:
 
 def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray,
                     rng: np.random.Generator) -> np.ndarray:
-    """One draw per incident from its crime type's distribution."""
+    """One draw per incident from its crime type's distribution: each type's draws in turn, given to
+    its incidents in their order."""
+    counts = np.bincount(crime_type, minlength=len(distributions))
     out = np.empty(crime_type.size)
-    for code, dist in enumerate(distributions):
-        mask = crime_type == code
-        out[mask] = dist.sample(rng, int(mask.sum()))
+    out[np.argsort(crime_type, kind="stable")] = np.concatenate(
+        [dist.sample(rng, count) for dist, count in zip(distributions, counts.tolist(), strict=True)])
     return out
 
 
@@ -84,8 +90,8 @@ class CaseRules:
         self.contract = Contract(s.insurance)
         self.intercept = self._by_type(s.reporting.intercept)
         self.registration_base = self._by_type(s.registration.probability)
-        self.clearance_base = self._by_type(s.investigation.clearance_probability)
-        self.insurable = np.array([ct.insurable for ct in s.crime_types.values()])
+        self.clearance_log_odds = base_log_odds(self._by_type(s.investigation.clearance_probability))
+        self.covered = covered_cells(self.cover, np.array([ct.insurable for ct in s.crime_types.values()]))
         self.effort = [s.investigation.effort_days[name] for name in s.crime_types]
         self.covered_assets = [i for i in range(len(population.asset_names)) if self.cover["covered"][i]]
         if s.fraud.staged_per_1000_insured_aware_per_year > 0:
@@ -109,14 +115,15 @@ class CaseRules:
         cameras = pop.village_camera_coverage[village]
         officer = pop.village_auxiliary_officer[village]
 
-        in_force, limit_scale = self.contract.year_terms(s.insurance.policy_year(inc.day))
-        covered = insured(s.insurance, self.cover, self.insurable[ct], inc.day, inc.asset, ct, in_force)
+        policy_year = s.insurance.policy_year(inc.day)
+        in_force, limit_scale = self.contract.year_terms(policy_year)  # renewals may tighten the limits
+        covered = insured(s.insurance, self.covered, inc.day, inc.asset, ct, in_force)
         aware = covered & (pop.awareness_threshold[inc.household] < state.awareness)
         uplift = aware.astype(float)
+        payable = claim_amount(self.cover, inc.asset, inc.loss_yuan, limit_scale)
         if s.reporting.benefit_response:
             # What a claim is worth to the victim: the belief that the scheme pays times the share
             # of the loss the cover would pay (nothing under the deductible).
-            payable = claim_amount(self.cover, inc.asset, inc.loss_yuan, limit_scale)
             uplift *= payment_belief[village] * payable / np.maximum(inc.loss_yuan, 1e-9)
 
         p_report = report_probability(s.reporting, self.intercept[ct], inc.loss_yuan, uplift, officer,
@@ -128,7 +135,7 @@ class CaseRules:
         delay = np.where(in_act, 0.0, delay)
         pending = reported & (inc.day + delay >= self.stop_day)
         reported &= ~pending
-        p_clear = clearance_probability(s.investigation, self.clearance_base[ct], cameras, delay, officer)
+        p_clear = clearance_probability(s.investigation, self.clearance_log_odds[ct], cameras, delay, officer)
         pressure = s.accountability.registration_pressure if state.pressure else 0.0
         p_register = gamed_registration(
             s.accountability, registration_probability(s.registration, self.registration_base[ct], aware, pressure),
@@ -151,7 +158,9 @@ class CaseRules:
         return Outcomes(insured=covered, aware=aware, reported=reported, report_delay=delay, report_pending=pending,
                         registered=registered,
                         effort=effort, patience=patience, clears=clears & ~in_act, in_act=in_act & reported,
-                        fraud=fraud, claimed_loss_yuan=claimed, detected=detected)
+                        fraud=fraud, claimed_loss_yuan=claimed, detected=detected, policy_year=policy_year,
+                        claim_yuan=claim_amount(self.cover, inc.asset, claimed, limit_scale) if s.fraud.active
+                        else payable)
 
     def staged_reports(self, start: float, end: float, state: CountyState, false_report_type: int,
                        rng: np.random.Generator) -> tuple[Incidents, Outcomes]:
@@ -175,10 +184,12 @@ class CaseRules:
         registered = reported & (rng.random(n) < params.staged_registration_probability)
         inc = Incidents(day=day, household=households, crime_type=np.full(n, false_report_type, dtype=np.int16),
                         asset=asset, loss_yuan=np.zeros(n))
+        policy_year = s.insurance.policy_year(day)
         return inc, Outcomes(
             insured=np.ones(n, dtype=bool), aware=np.ones(n, dtype=bool), reported=reported, report_delay=delay,
             report_pending=~reported,
             registered=registered, effort=params.staged_effort_days.sample(rng, n),
             patience=s.investigation.cold_after_days.sample(rng, n), clears=np.zeros(n, dtype=bool),
             in_act=np.zeros(n, dtype=bool), fraud=np.full(n, STAGED, dtype=np.int8), claimed_loss_yuan=claimed,
-            detected=draw_detection(params, np.ones(n, dtype=bool), rng))
+            detected=draw_detection(params, np.ones(n, dtype=bool), rng), policy_year=policy_year,
+            claim_yuan=claim_amount(self.cover, asset, claimed, self.contract.year_terms(policy_year)[1]))

@@ -50,11 +50,13 @@ def month_resources(resources: tuple[float, float], base_investigators: int,
     investigators from each day on (the queue's plan); the days above ``base_investigators`` are
     the investigators accountability and campaigns added.
     """
-    days = np.diff([day for day, _ in capacity_plan] + [month_end])
-    above = np.array([investigators - base_investigators for _, investigators in capacity_plan], dtype=float)
+    # A plan has a change or two: plain arithmetic, in the plan's order, costs less than arrays.
+    ends = [day for day, _ in capacity_plan[1:]] + [month_end]
+    added = sum((end - day) * float(investigators - base_investigators)
+                for (day, investigators), end in zip(capacity_plan, ends, strict=True))
     return {"month_days": month_end - capacity_plan[0][0],
             "auxiliary_officers": resources[0], "camera_villages": resources[1],
-            "added_investigator_days": float(days @ above)}
+            "added_investigator_days": float(added)}
 
 
 def resource_costs(params: CostParams, month_days: np.ndarray, auxiliary_officers: np.ndarray,

@@ -52,8 +52,9 @@ class CountyState:
 
 def _window_rate(numerator: list[np.ndarray], denominator: list[np.ndarray], months: int) -> np.ndarray:
     """Ratio of the sums over the last ``months`` monthly counts (NaN where nothing to divide by)."""
-    num = np.sum(numerator[-months:], axis=0)
-    den = np.sum(denominator[-months:], axis=0)
+    # Counts: added in any order, the sums are exact.
+    num = sum(numerator[-months:][1:], numerator[-months:][0])
+    den = sum(denominator[-months:][1:], denominator[-months:][0])
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.maximum(den, 1e-300), np.nan)
 
@@ -70,9 +71,12 @@ class FeedbackController:
         self.month = MonthCounts.empty(self.types, s.county.villages)
         self.belief = PaymentBelief(s.belief, village_township)
         self._incidents: list[np.ndarray] = []
-        self._registered: list[np.ndarray] = []
         self._cleared: list[np.ndarray] = []
+        self._county_cleared: list[float] = []
+        self._county_registered: list[float] = []
+        """Each month's cases cleared and registered in the whole county (counts: sums are exact)."""
         self.last_review = -s.simulation.warm_up_days
+        self._rate_scale_columns = [f"rate_scale_{name}" for name in s.crime_types]
         """The day of the last review; the run's first day (day 0 less the warm-up) before the first."""
 
     def close_month(self, days: float, cleared_types: np.ndarray, cleared_villages: np.ndarray,
@@ -95,8 +99,9 @@ class FeedbackController:
         if s.reporting.benefit_response:
             self.belief.close_month(days, paid, refused)
         self._incidents.append(month.incidents)
-        self._registered.append(month.registered)
         self._cleared.append(month.cleared)
+        self._county_cleared.append(float(month.cleared.sum()))
+        self._county_registered.append(float(month.registered.sum()))
         self.month = MonthCounts.empty(self.types, villages)
 
     def review(self, now: float) -> None:
@@ -110,8 +115,8 @@ class FeedbackController:
             reference = s.deterrence.reference_cleared_per_incident
             state.rate_scale = deterrence_scale(s.deterrence, np.where(np.isnan(observed), reference, observed))
             months = s.accountability.window_months
-            rate = _window_rate([c.sum(keepdims=True) for c in self._cleared[-months:]],
-                                [r.sum(keepdims=True) for r in self._registered[-months:]], months)[0]
+            registered = sum(self._county_registered[-months:])
+            rate = sum(self._county_cleared[-months:]) / registered if registered > 0 else np.nan
             state.extra_investigators = review_capacity(s.accountability, state.extra_investigators, rate, now)
             state.pressure = under_pressure(s.accountability, rate, now)
         self.last_review = now
@@ -128,5 +133,5 @@ class FeedbackController:
             "awareness_share": state.awareness if now >= s.insurance.start_day else 0.0,
             "trust_mean": float(state.trust.mean()), "registration_pressure": float(state.pressure),
             "payment_belief_mean": float(self.payment_belief().mean()),
-            **{f"rate_scale_{name}": float(x) for name, x in zip(s.crime_types, state.rate_scale, strict=True)},
+            **dict(zip(self._rate_scale_columns, state.rate_scale.tolist(), strict=True)),
         }

@@ -84,6 +84,7 @@ class IncidentProcess:
         # Households exposed to each type: the owners of its asset, or everyone (None: no lookup needed).
         self.exposed = [None if a == NO_ASSET else population.owners[a] for a in self.asset.tolist()]
         exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
+        self._exposed_count = exposed_count.tolist()
         self.per_year = np.array([ct.rate_per_1000_households_per_year for ct in self.types]) / 1000 * exposed_count
         """Expected incidents per year of each type before seasonality and rate scales."""
         self.seasonality = np.array([ct.monthly_multiplier() for ct in self.types])
@@ -98,16 +99,17 @@ class IncidentProcess:
         expected = self.per_year * (end_day - start_day) / DAYS_PER_YEAR * self.seasonality[:, month]
         if rate_scale is not None:
             expected = expected * rate_scale
-        households = self.population.households
         days, victims, losses, counts = [], [], [], []
-        for ct, exposed, rng, mean in zip(self.types, self.exposed, rngs, expected.tolist(), strict=True):
+        for ct, exposed, size, rng, mean in zip(self.types, self.exposed, self._exposed_count, rngs, expected.tolist(),
+                                                strict=True):
             count = rng.poisson(mean)
-            size = households if exposed is None else exposed.size
+            # The victims' uniforms, then the days': one call gives the same numbers as two.
+            uniform = rng.random(2 * count)
             # floor(u * size) is uniform on 0..size-1 (the minimum guards u * size rounding up to size);
             # Generator.integers costs several times more for the few dozen draws of a month.
-            drawn = np.minimum((rng.random(count) * size).astype(np.int64), size - 1)
+            drawn = np.minimum((uniform[:count] * size).astype(np.int64), size - 1)
             victims.append(drawn if exposed is None else exposed[drawn])
-            days.append(start_day + rng.random(count) * (end_day - start_day))
+            days.append(uniform[count:])
             losses.append(ct.loss_yuan.sample(rng, count))
             counts.append(count)
         crime_type = np.repeat(np.arange(len(self.types), dtype=np.int16), counts)
@@ -117,7 +119,7 @@ class IncidentProcess:
         hit = asset != NO_ASSET
         # A loss is bounded by the value of the asset hit.
         loss[hit] = np.minimum(loss[hit], self.population.asset_value_yuan[asset[hit], household[hit]])
-        day = np.concatenate(days)
+        day = start_day + np.concatenate(days) * (end_day - start_day)
         order = np.argsort(day, kind="stable")
         return Incidents(day=day[order], household=household[order], crime_type=crime_type[order],
                          asset=asset[order], loss_yuan=loss[order])

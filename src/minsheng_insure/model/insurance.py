@@ -161,17 +161,19 @@ def coverage_table(params: InsuranceParams, asset_names: tuple[str, ...],
     }
 
 
-def insured(
-    params: InsuranceParams, table: dict[str, np.ndarray], insurable_type: np.ndarray, day: np.ndarray,
-    asset: np.ndarray, crime_type: np.ndarray, in_force: np.ndarray,
-) -> np.ndarray:
-    """Whether each incident's loss is covered: scheme running and in force for its policy year,
-    asset class covered, type insurable and not excluded for that asset class."""
-    has_asset = asset != NO_ASSET
-    covered = np.zeros(asset.size, dtype=bool)
-    covered[has_asset] = (table["covered"][asset[has_asset]]
-                          & ~table["excluded"][asset[has_asset], crime_type[has_asset]])
-    return covered & insurable_type & (day >= params.start_day) & in_force
+def covered_cells(table: dict[str, np.ndarray], insurable: np.ndarray) -> np.ndarray:
+    """Whether a loss to asset code ``a`` by crime type ``t`` is covered, at ``[a + 1, t]``: asset class
+    covered, type insurable and not excluded for that class; row 0 (``NO_ASSET``) is never covered."""
+    cells = np.zeros((table["covered"].size + 1, insurable.size), dtype=bool)
+    cells[1:] = table["covered"][:, None] & ~table["excluded"] & insurable[None, :]
+    return cells
+
+
+def insured(params: InsuranceParams, cells: np.ndarray, day: np.ndarray, asset: np.ndarray, crime_type: np.ndarray,
+            in_force: np.ndarray) -> np.ndarray:
+    """Whether each incident's loss is covered: scheme running and in force for its policy year, and
+    its asset class and crime type a covered pair (``cells``: ``covered_cells``)."""
+    return cells[asset - NO_ASSET, crime_type] & (day >= params.start_day) & in_force
 
 
 def claim_amount(table: dict[str, np.ndarray], asset: np.ndarray, loss_yuan: np.ndarray,
@@ -253,8 +255,10 @@ class Contract:
         """Per element of ``years``: whether the cover is in force, and the limit multiplier."""
         if not years.size:
             return np.zeros(0, dtype=bool), np.ones(0)
-        first = int(years.min())
-        span = range(first, int(years.max()) + 1)  # a run spans a few policy years: look each up once
+        first, last = int(years.min()), int(years.max())
+        if first == last:  # a month's incidents mostly fall in one policy year
+            return np.full(years.size, self.in_force(first)), np.full(years.size, self.limit_scale(first))
+        span = range(first, last + 1)  # a run spans a few policy years: look each up once
         force = np.array([self.in_force(y) for y in span], dtype=bool)
         scale = np.array([self.limit_scale(y) for y in span])
         return force[years - first], scale[years - first]
@@ -284,6 +288,13 @@ _VECTOR_MIN = 8
 """Claims decided together from this many on: below it the array set-up costs more than the loop."""
 
 
+def _claim_keys(household: np.ndarray, asset: np.ndarray, year: np.ndarray) -> list[int]:
+    """One integer per (household, asset class, policy year), the key of what it has drawn:
+    household * 2**32 + asset * 2**20 + year, distinct for asset codes below 4,096 and policy
+    years below 2**20 (integers hash faster than tuples, and this is the claims desk's inner loop)."""
+    return (household.astype(np.int64) * 2**32 + asset.astype(np.int64) * 2**20 + year).tolist()
+
+
 class FundLedger:
     """The rules of a claims desk without its clock: decides claims against each policy year's fund.
 
@@ -301,7 +312,7 @@ class FundLedger:
         self._year_end = year_end
         self._household_limit = household_limit
         self._limits: dict[int, list[float]] = {}
-        self._drawn: dict[tuple[int, int, int], float] = {}
+        self._drawn: dict[int, float] = {}
         """What each (household, asset class, policy year) has been paid (owed, for pro rata), yuan."""
         self.years: dict[int, _YearAccount] = {}
         self._decided: list[tuple[np.ndarray, ...]] = []
@@ -323,11 +334,11 @@ class FundLedger:
                asset: np.ndarray, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Decide claims, in decision order, on ``day``; returns the cases paid something and the
         cases refused (household limit used up, or fund empty) by this call."""
-        keys = list(zip(household.tolist(), asset.tolist(), year.tolist(), strict=True))
+        keys = _claim_keys(household, asset, year)
         if len(keys) >= _VECTOR_MIN and len(set(keys)) == len(keys):
             approved, paid, denial = self._decide_together(keys, day, year, asset, amount)
         else:
-            approved, paid, denial = self._decide_in_turn(day, year, household, asset, amount)
+            approved, paid, denial = self._decide_in_turn(keys, day, year, asset, amount)
         keep = (denial > 0) | (self.rule != "pro_rata")
         self._decided.append((case[keep], day[keep], approved[keep], paid[keep],
                               np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
@@ -339,7 +350,7 @@ class FundLedger:
                                          strict=True)
         return case[paid > 0], case[denial > 0]
 
-    def _decide_together(self, keys: list[tuple[int, int, int]], day: np.ndarray, year: np.ndarray,
+    def _decide_together(self, keys: list[int], day: np.ndarray, year: np.ndarray,
                          asset: np.ndarray, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``_decide_in_turn`` for claims of distinct (household, asset, year), as array operations.
 
@@ -384,18 +395,18 @@ class FundLedger:
                              (drawn_before[rows] + got)[credited].tolist(), strict=True))
         return approved, paid, denial
 
-    def _decide_in_turn(self, day: np.ndarray, year: np.ndarray, household: np.ndarray, asset: np.ndarray,
+    def _decide_in_turn(self, keys: list[int], day: np.ndarray, year: np.ndarray, asset: np.ndarray,
                         amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Approved and paid yuan and the refusal code of each claim, one claim after the other."""
+        """Approved and paid yuan and the refusal code of each claim (``keys``: its ``_claim_keys``),
+        one claim after the other."""
         n = day.size
         approved, paid, denial = [0.0] * n, [0.0] * n, [0] * n
         pro_rata = self.rule == "pro_rata"
         drawn, threshold = self._drawn, 1 - 1e-12
         limits = {y: self._limit(y) for y in set(year.tolist())}
         accounts = {y: self.account(y) for y in limits}
-        rows = zip(day.tolist(), year.tolist(), household.tolist(), asset.tolist(), amount.tolist(), strict=True)
-        for i, (d, y, h, a, asked) in enumerate(rows):
-            key = (h, a, y)
+        rows = zip(keys, day.tolist(), year.tolist(), asset.tolist(), amount.tolist(), strict=True)
+        for i, (key, d, y, a, asked) in enumerate(rows):
             owed = min(asked, limits[y][a] - drawn.get(key, 0.0))
             if owed <= 0:
                 denial[i] = HOUSEHOLD_LIMIT

@@ -46,13 +46,18 @@ class InvestigationParams(Params):
     prompt_report_within_days: NonNegative = Field(1.0, description="A report within this many days is prompt.")
 
 
+def base_log_odds(probability: np.ndarray) -> np.ndarray:
+    """The log-odds of the base clearance chances (-inf for a chance of 0: never cleared)."""
+    with np.errstate(divide="ignore"):
+        return logit(probability)
+
+
 def clearance_probability(
-    params: InvestigationParams, base: np.ndarray, camera_coverage: np.ndarray, report_delay_days: np.ndarray,
+    params: InvestigationParams, log_odds: np.ndarray, camera_coverage: np.ndarray, report_delay_days: np.ndarray,
     auxiliary_officer: np.ndarray,
 ) -> np.ndarray:
-    """Per-case chance that an investigation clears the case; ``base`` is looked up per case."""
-    with np.errstate(divide="ignore"):
-        log_odds = logit(base)
+    """Per-case chance that an investigation clears the case; ``log_odds`` is ``base_log_odds`` of the
+    case's base chance (by crime type), looked up per case."""
     prompt = report_delay_days <= params.prompt_report_within_days
     return expit(log_odds + params.camera_coefficient * camera_coverage + params.prompt_report_coefficient * prompt
                  + params.auxiliary_officer_coefficient * auxiliary_officer)

@@ -144,13 +144,14 @@ def shares_plot(table: pd.DataFrame, lang: Lang) -> object:
     """Stacked horizontal bars: each metric's total effect split into its components' shares (matplotlib,
     imported here). Positive shares stack right of 0, negative ones left; metrics without an effect
     are left out."""
-    import matplotlib.pyplot as plt
     import numpy as np
+
+    from minsheng_insure.report.plots import new_figure
 
     parts = table[(table["component"] != TOTAL) & table["share"].notna()]
     metrics = list(dict.fromkeys(parts["metric"]))[::-1]
     components = list(dict.fromkeys(parts["component"]))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(metrics) + 1.8))
+    fig, ax = new_figure(figsize=(9, 0.45 * len(metrics) + 1.8))
     y = np.arange(len(metrics))
     right, left = np.zeros(len(metrics)), np.zeros(len(metrics))
     for component in components:

@@ -68,7 +68,13 @@ class Comparison:
         the premium (``premium_per_extra_*``; for a policy year the run ends inside, the premium of
         the months in the run, pro rata) and the extra full cost (``cost_per_extra_*``: the scheme's
         full cost less the baseline's police costs), yuan, with 95% CIs.
-        Means over replications; computed from the tables by policy year."""
+        Means over replications; computed from the tables by policy year, once (the terminal, the
+        files and the report all show it)."""
+        if ("_policy_years",) not in self._tables:
+            self._tables[("_policy_years",)] = self._policy_years()
+        return self._tables[("_policy_years",)].copy()
+
+    def _policy_years(self) -> pd.DataFrame:
         table = self.table("policy_year").set_index(["policy_year", "metric"])
         funds = self.scenario.policy_years().set_index("policy_year")
         base = self._baseline_for(["policy_year"]).metrics("policy_year").set_index(["replication", "policy_year"])

@@ -20,12 +20,21 @@ RESULT_FILES = ("events.parquet", "samaritan.parquet", "timeline.parquet", "fund
                 "result.json")
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` without its index, dictionary-encoding only its categories.
+
+    Parquet dictionary-encodes every column by default; the event log's days and yuan are nearly all
+    distinct, so the dictionaries are built only to be thrown away: encoding just the categorical
+    columns halves the time the event log takes to write, for a file of much the same size.
+    """
+    categories = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    frame.to_parquet(path, index=False, use_dictionary=categories or False)
+
+
 def save_result(folder: Path, result: SimulationResult, version: str) -> None:
     """Write ``result`` into ``folder`` (which must exist)."""
-    result.events.to_parquet(folder / "events.parquet", index=False)
-    result.samaritan.to_parquet(folder / "samaritan.parquet", index=False)
-    result.timeline.to_parquet(folder / "timeline.parquet", index=False)
-    result.funds.to_parquet(folder / "funds.parquet", index=False)
+    for name in ("events", "samaritan", "timeline", "funds"):
+        write_parquet(getattr(result, name), folder / f"{name}.parquet")
     header = (f"Resolved scenario written by minsheng-insure {version}, seed {result.seed}, "
               f"{result.replications} replications.\n"
               f"Reproduce: minsheng run scenario.resolved.toml --seed {result.seed} -n {result.replications}")

@@ -92,7 +92,34 @@ def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str],
         "policy_year": lambda: policy_year_of(events["incident_day"].to_numpy()[rows], ins.start_day,
                                               ins.policy_year_start_day),
     }
-    return {c: derived[c]() if c in derived else events[c].to_numpy()[rows] for c in columns}
+    out = {}
+    for c in columns:
+        if c in derived:
+            out[c] = derived[c]()
+        elif isinstance(events[c].dtype, pd.CategoricalDtype):
+            # Grouped by integer codes numbered in the names' sorted order (hashing the names costs
+            # twice the whole grouping); ``_named`` puts the names back.
+            out[c] = _sorted_rank(events[c].cat.categories)[events[c].cat.codes.to_numpy()[rows]]
+        else:
+            out[c] = events[c].to_numpy()[rows]
+    return out
+
+
+def _sorted_rank(categories: pd.Index) -> np.ndarray:
+    """Each category's place among the categories sorted by name."""
+    rank = np.empty(len(categories), dtype=np.int64)
+    rank[np.argsort(np.asarray(categories, dtype=object), kind="stable")] = np.arange(len(categories))
+    return rank
+
+
+def _named(sums: pd.DataFrame, events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``sums`` with each categorical grouping's codes (``_group_columns``) replaced by its names."""
+    for c in keys:
+        if isinstance(events[c].dtype, pd.CategoricalDtype) if c in events else False:
+            names = np.sort(np.asarray(events[c].cat.categories, dtype=object))
+            level = sums.index.names.index(c)
+            sums.index = sums.index.set_levels(pd.Index(names[sums.index.levels[level]], name=c), level=level)
+    return sums
 
 
 def event_parts(events: pd.DataFrame) -> pd.DataFrame:
@@ -168,11 +195,14 @@ def compute_metrics(events: pd.DataFrame, scenario: Scenario, by: str | list[str
         kept_rows = ((day >= 0) & (day < scenario.simulation.horizon_days)
                      if date != "incident_day" or scenario.simulation.warm_up_days else slice(None))
         columns = _group_columns(ev, scenario, group_cols, day, kept_rows)
-        table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
+        if isinstance(kept_rows, slice) and len(names) == parts.shape[1]:
+            table = parts  # every metric over every row: the frame itself rather than a copy of it
+        else:
+            table = pd.DataFrame(block[parts.columns.get_indexer(names)][:, kept_rows].T, columns=names, copy=False)
         grouped = table.groupby([pd.Series(columns[c], name=c) for c in group_cols], sort=True).sum()
         blocks.append(grouped)
     sums = pd.concat(blocks, axis=1).fillna(0.0)[list(parts)] if len(blocks) > 1 else blocks[0]
-    sums = _complete(sums.sort_index(), events["replication"].unique(), keys)
+    sums = _complete(_named(sums.sort_index(), events, keys), events["replication"].unique(), keys)
     for rate, (num, den) in RATES.items():
         sums[rate] = sums[num] / sums[den].where(sums[den] > 0)
     complete = sums["open_cases"] == 0

@@ -75,11 +75,15 @@ class SimulationResult:
         """The metrics by the normalised grouping columns ``keys``, computed once; the cached frame itself."""
         key = ("metrics", counted_by, *keys)
         if key not in self._cache:
-            if ("parts",) not in self._cache:
-                self._cache[("parts",)] = event_parts(self.events)
             self._cache[key] = compute_metrics(self.events, self.scenario, keys, self.samaritan, self.funds,
-                                               counted_by, self.timeline, self._cache[("parts",)])
+                                               counted_by, self.timeline, self._parts())
         return self._cache[key]
+
+    def _parts(self) -> pd.DataFrame:
+        """What each event adds to each summed metric (``metrics.event_parts``), worked out once."""
+        if ("parts",) not in self._cache:
+            self._cache[("parts",)] = event_parts(self.events)
+        return self._cache[("parts",)]
 
     def on_calendar(self, other: Scenario) -> SimulationResult:
         """This result grouped on ``other``'s policy years, to compare like with like by policy year.
@@ -95,8 +99,10 @@ class SimulationResult:
         if calendar == {"start_day": mine.start_day, "policy_year_start_day": mine.policy_year_start_day}:
             return self
         scenario = self.scenario.model_copy(update={"insurance": mine.model_copy(update=calendar)})
-        return SimulationResult(scenario, self.seed, self.replications, self.events, self.samaritan, self.timeline,
-                                self.funds.iloc[0:0])
+        aligned = SimulationResult(scenario, self.seed, self.replications, self.events, self.samaritan,
+                                   self.timeline, self.funds.iloc[0:0])
+        aligned._cache[("parts",)] = self._parts()  # the same events: what each adds does not change
+        return aligned
 
     def payout_curve(self, step_days: float = 7.0) -> pd.DataFrame:
         """Cumulative payout within each policy year, mean and 95% CI across replications, every ``step_days``."""
