@@ -15,13 +15,15 @@ with dates; with ``--yoy``, ``yoy.*``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,9 +53,25 @@ def _write_table(table: pd.DataFrame, stem: Path, formats: set[str]) -> None:
         table.to_parquet(stem.with_suffix(".parquet"), index=False)
 
 
-def _write_side(folder: Path, result: SimulationResult, formats: set[str]) -> pd.DataFrame:
+Save = Callable[[Path, SimulationResult], None]
+
+
+@contextlib.contextmanager
+def _saving() -> Iterator[Save]:
+    """A ``save(folder, result)`` that writes a saved result on a thread while the caller goes on to the
+    tables, workbook and plots: Parquet encodes outside the interpreter lock, so on a second core the
+    saving costs the command next to nothing. Every save has finished when the block ends (its error,
+    if any, is raised there); a block that fails still waits for the saves, so they are kept."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minsheng-save") as pool:
+        saves: list[Future[None]] = []
+        yield lambda folder, result: saves.append(pool.submit(save_result, folder, result, __version__))
+        for done in saves:
+            done.result()
+
+
+def _write_side(folder: Path, result: SimulationResult, formats: set[str], save: Save) -> pd.DataFrame:
     folder.mkdir(parents=True, exist_ok=True)
-    save_result(folder, result, __version__)
+    save(folder, result)
     summary = summary_table(result)
     _write_table(summary, folder / "summary", formats)
     pd.concat([result.metrics().assign(grouping="whole_run"), result.metrics("quarter").assign(grouping="quarter")],
@@ -68,29 +86,31 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
     The results and tables are written first; if the workbook, plots or report then fail, the error is
     returned rather than raised, so the caller keeps what was computed (see ``_report``).
     """
-    summary = _write_side(folder, result, formats)
-    metadata = _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
-    workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary},
-                                            metadata=metadata)) if "xlsx" in formats else None
-    return _report(folder, lang, result) or workbook
+    with _saving() as save:
+        summary = _write_side(folder, result, formats, save)
+        metadata = _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
+        workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary},
+                                                metadata=metadata)) if "xlsx" in formats else None
+        return _report(folder, lang, result) or workbook
 
 
 def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang,
                      info: dict, yoy: dict[str, pd.DataFrame] | None = None) -> Exception | None:
     """Everything a comparison produces, into ``folder``; like ``write_run``, returns a report failure.
     ``yoy``: year-on-year tables by scenario name (``--yoy``), written as ``yoy.*``."""
-    summaries = {side: _write_side(folder / side, getattr(comparison, side), formats)
-                 for side in ("baseline", "scenario")}
-    table = comparison_table(comparison)
-    _write_table(table, folder / "comparison", formats)
-    _write_answers(folder, (comparison,), yoy, formats)
-    metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
-    workbook = _guarded(lambda: _workbook()(
-        folder / "comparison.xlsx", lang, comparison.scenario.scenario,
-        {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
-         summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata)) \
-        if "xlsx" in formats else None
-    return _report(folder, lang, comparison.scenario, comparison) or workbook
+    with _saving() as save:
+        summaries = {side: _write_side(folder / side, getattr(comparison, side), formats, save)
+                     for side in ("baseline", "scenario")}
+        table = comparison_table(comparison)
+        _write_table(table, folder / "comparison", formats)
+        _write_answers(folder, (comparison,), yoy, formats)
+        metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
+        workbook = _guarded(lambda: _workbook()(
+            folder / "comparison.xlsx", lang, comparison.scenario.scenario,
+            {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
+             summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata)) \
+            if "xlsx" in formats else None
+        return _report(folder, lang, comparison.scenario, comparison) or workbook
 
 
 def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, info: dict,
@@ -98,20 +118,21 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
     """Everything a comparison of several scenarios produces: the baseline in ``baseline/``, scenario
     ``i`` in ``scenarios/i/`` (1, 2, ... in the command's order), one tidy ``comparison.*`` with a
     scenario column, a workbook whose first sheet has a column per scenario, plots and the report."""
-    _write_side(folder / "baseline", ladder.baseline, formats)
-    for i, result in enumerate(ladder.scenarios, start=1):
-        _write_side(folder / "scenarios" / str(i), result, formats)
-    table = comparison_table(ladder)
-    _write_table(table, folder / "comparison", formats)
-    _write_answers(folder, ladder.pairs, yoy, formats)
-    metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
-    last = ladder.scenarios[-1].scenario
-    workbook = _guarded(lambda: _workbook()(
-        folder / "comparison.xlsx", lang, last, {}, comparison=table, baseline=ladder.baseline.scenario,
-        metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)},
-        others=tuple(r.scenario for r in ladder.scenarios[:-1]))) \
-        if "xlsx" in formats else None
-    return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
+    with _saving() as save:
+        _write_side(folder / "baseline", ladder.baseline, formats, save)
+        for i, result in enumerate(ladder.scenarios, start=1):
+            _write_side(folder / "scenarios" / str(i), result, formats, save)
+        table = comparison_table(ladder)
+        _write_table(table, folder / "comparison", formats)
+        _write_answers(folder, ladder.pairs, yoy, formats)
+        metadata = _write_info(folder, {"command": "compare", "formats": sorted(formats), "lang": lang, **info})
+        last = ladder.scenarios[-1].scenario
+        workbook = _guarded(lambda: _workbook()(
+            folder / "comparison.xlsx", lang, last, {}, comparison=table, baseline=ladder.baseline.scenario,
+            metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)},
+            others=tuple(r.scenario for r in ladder.scenarios[:-1]))) \
+            if "xlsx" in formats else None
+        return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
 
 
 def _write_answers(folder: Path, pairs: tuple[Comparison, ...], yoy: dict[str, pd.DataFrame] | None,
