@@ -156,7 +156,20 @@ class PriorityQueue(_Queue):
         arrival = arrivals[i] if i < count else INF
         change = changes[0][0] if changes else INF
         while True:
-            comes_free = (free[0] if free else INF) if waiting else INF
+            if waiting:
+                comes_free = free[0] if free else INF
+                # Until an investigator comes free or the capacity changes, every arrival waits: the
+                # congested queue's usual step, taken without the general one's comparisons.
+                first = comes_free if comes_free < change else change
+                if until < first:
+                    first = until
+                while arrival < first:
+                    case = pending[i]
+                    i += 1
+                    heappush(waiting, (priority[case], case))
+                    arrival = arrivals[i] if i < count else INF
+            else:
+                comes_free = INF
             now = comes_free if comes_free <= arrival else arrival
             if change <= now:
                 if change >= until:

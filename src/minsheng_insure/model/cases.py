@@ -17,7 +17,7 @@ import numpy as np
 
 from minsheng_insure.model.accountability import gamed_registration
 from minsheng_insure.model.codebook import INFLATED, NOT_FRAUD, STAGED
-from minsheng_insure.model.distributions import Distribution
+from minsheng_insure.model.distributions import Distribution, Exponential
 from minsheng_insure.model.feedback import CountyState
 from minsheng_insure.model.fraud import draw_detection, draw_inflation, draw_staged_counts
 from minsheng_insure.model.incidents import Incidents
@@ -72,9 +72,15 @@ def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray,
     """One draw per incident from its crime type's distribution: each type's draws in turn, given to
     its incidents in their order."""
     counts = np.bincount(crime_type, minlength=len(distributions))
+    if all(isinstance(dist, Exponential) for dist in distributions):
+        # Exponential(m) is m times a standard exponential, drawn one after the other: one call gives
+        # the same numbers as a call per type.
+        draws = rng.standard_exponential(crime_type.size) * np.repeat([d.mean for d in distributions], counts)
+    else:
+        draws = np.concatenate([dist.sample(rng, count) for dist, count in zip(distributions, counts.tolist(),
+                                                                                strict=True)])
     out = np.empty(crime_type.size)
-    out[np.argsort(crime_type, kind="stable")] = np.concatenate(
-        [dist.sample(rng, count) for dist, count in zip(distributions, counts.tolist(), strict=True)])
+    out[np.argsort(crime_type, kind="stable")] = draws
     return out
 
 

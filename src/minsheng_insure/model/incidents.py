@@ -83,9 +83,9 @@ class IncidentProcess:
                                for ct in self.types], dtype=np.int16)
         # Households exposed to each type: the owners of its asset, or everyone (None: no lookup needed).
         self.exposed = [None if a == NO_ASSET else population.owners[a] for a in self.asset.tolist()]
-        exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
-        self._exposed_count = exposed_count.tolist()
-        self.per_year = np.array([ct.rate_per_1000_households_per_year for ct in self.types]) / 1000 * exposed_count
+        self.exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
+        self.per_year = (np.array([ct.rate_per_1000_households_per_year for ct in self.types]) / 1000
+                         * self.exposed_count)
         """Expected incidents per year of each type before seasonality and rate scales."""
         self.seasonality = np.array([ct.monthly_multiplier() for ct in self.types])
 
@@ -100,21 +100,25 @@ class IncidentProcess:
         if rate_scale is not None:
             expected = expected * rate_scale
         days, victims, losses, counts = [], [], [], []
-        for ct, exposed, size, rng, mean in zip(self.types, self.exposed, self._exposed_count, rngs, expected.tolist(),
-                                                strict=True):
+        for ct, rng, mean in zip(self.types, rngs, expected.tolist(), strict=True):
             count = rng.poisson(mean)
             # The victims' uniforms, then the days': one call gives the same numbers as two.
             uniform = rng.random(2 * count)
-            # floor(u * size) is uniform on 0..size-1 (the minimum guards u * size rounding up to size);
-            # Generator.integers costs several times more for the few dozen draws of a month.
-            drawn = np.minimum((uniform[:count] * size).astype(np.int64), size - 1)
-            victims.append(drawn if exposed is None else exposed[drawn])
+            victims.append(uniform[:count])
             days.append(uniform[count:])
             losses.append(ct.loss_yuan.sample(rng, count))
             counts.append(count)
         crime_type = np.repeat(np.arange(len(self.types), dtype=np.int16), counts)
         asset = self.asset[crime_type]
-        household = np.concatenate(victims).astype(np.int64)
+        # floor(u * size) is uniform on 0..size-1 among a type's exposed households (the minimum guards
+        # u * size rounding up to size); Generator.integers costs several times more for the few dozen
+        # draws of a month.
+        size = self.exposed_count[crime_type]
+        drawn = np.minimum((np.concatenate(victims) * size).astype(np.int64), size - 1)
+        ends = np.cumsum(counts).tolist()
+        household = np.concatenate([drawn[end - count:end] if exposed is None else exposed[drawn[end - count:end]]
+                                    for exposed, count, end in zip(self.exposed, counts, ends, strict=True)],
+                                   dtype=np.int64)
         loss = np.concatenate(losses).astype(float)
         hit = asset != NO_ASSET
         # A loss is bounded by the value of the asset hit.
