@@ -1,15 +1,19 @@
 """County-years per second: this tree's engines, and optionally an earlier revision, side by side.
 
-Each measurement runs in a fresh process (so peak memory is its own): one warm-up replication,
-then ``--repeat`` replications of the scenario, timed one by one. Prints seconds per county-year,
-peak memory, and the ratios; asserts nothing.
+Each engine (and the revision) runs in a process of its own (so peak memory is its own), started
+once, warmed up with one replication, then asked for blocks of ``--block`` replications in turn:
+replications 1-5 on every engine, then 6-10 on every engine, and so on (``--repeat`` blocks). Each
+block is timed as a whole, its replications back to back as a run of many replications has them.
+Prints seconds per county-year, peak memory and the ratios; asserts nothing.
 
-The headline is the fastest county-year over all rounds, as ``timeit`` advises: on a shared machine
-the slower times measure the neighbours, whose load comes and goes within seconds (rounds of the
-same code have differed by 2x); the fastest is what the code costs when it runs undisturbed. The
-medians are printed beside it.
+Interleaved and paired, because the development machine is shared: its neighbours' load comes and
+goes over seconds to minutes and has slowed the same code by 2x, so engines timed one after the
+other (a minute apart) compare the neighbours as much as the code. Timed in turn, each block of the
+revision sits next to the same block on this tree, under the same load; the ratio is the median
+over blocks of those paired ratios. The medians and the fastest block of each engine are printed too.
 
-    python benchmarks/bench_replication.py [--scenario benchmarks/shenqiu_one_year.toml] [--repeat 10]
+    python benchmarks/bench_replication.py [--scenario benchmarks/shenqiu_one_year.toml] [--repeat 20]
+        [--block 5]
         [--against REV]    # also time git revision REV (checked out in a temporary worktree)
         [--also SCENARIO]  # also time another scenario on this tree's fast engine (repeatable)
 
@@ -20,21 +24,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _trees import env_for, source_trees
 
-# Runs inside the measured process; it must work on this tree and on revisions before the engine
-# seam (which had ``engine.replication.run_replication`` instead of engines).
+# Runs inside each measured process; it must work on this tree and on revisions before the engine
+# seam (which had ``engine.replication.run_replication`` instead of engines). It reads a first
+# replication and a count per line and answers with the seconds those replications took; an empty
+# line ends it, with the process's peak memory.
 CHILD = r"""
 import json, resource, sys, time
 from minsheng_insure import load_scenario
-path, engine_name, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, engine_name = sys.argv[1], sys.argv[2]
 try:
     scenario = load_scenario(path, allow_outside=True)  # benchmarks/ extends scenarios/
 except TypeError:  # revisions before extends was confined to the scenario's folder
@@ -45,67 +49,94 @@ try:
 except ImportError:
     from minsheng_insure.engine.replication import run_replication as run
 run(scenario, 1, 0)
-times = []
-for r in range(1, repeat + 1):
+print(json.dumps({"years": scenario.simulation.horizon_days / 365}), flush=True)
+for line in sys.stdin:
+    if not line.strip():
+        break
+    first, count = map(int, line.split())
     start = time.perf_counter()
-    run(scenario, 1, r)
-    times.append(time.perf_counter() - start)
-years = scenario.simulation.horizon_days / 365
-print(json.dumps({"seconds": sorted(times)[len(times) // 2] / years, "fastest": min(times) / years,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    for replication in range(first, first + count):
+        run(scenario, 1, replication)
+    print(time.perf_counter() - start, flush=True)
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 """
 
 
-def measure(tree: Path, scenario: str, engine: str, repeat: int) -> dict[str, float]:
-    """Median seconds per county-year and peak memory (MB) of one fresh process on ``tree``'s code."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(tree / scenario), engine, str(repeat)], env=env,
-                         cwd=tree, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+class Engine:
+    """One measured process: a tree's engine on a scenario, answering one replication at a time."""
+
+    def __init__(self, src: Path, scenario: str, engine: str) -> None:
+        root = src.parent
+        self.process = subprocess.Popen([sys.executable, "-c", CHILD, str(root / scenario), engine], cwd=root,
+                                        env=env_for(src), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.years = json.loads(self._line())["years"]
+        self.seconds: list[float] = []
+        """Seconds per county-year of each block, in order."""
+
+    def _line(self) -> str:
+        line = self.process.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            raise RuntimeError(f"the measured process stopped (exit {self.process.wait()}); see its error above")
+        return line
+
+    def replicate(self, first: int, count: int) -> None:
+        """Time replications ``first`` to ``first + count - 1``, back to back."""
+        self.process.stdin.write(f"{first} {count}\n")  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+        self.seconds.append(float(self._line()) / self.years / count)
+
+    def close(self) -> float:
+        """Stop the process; its peak memory, MB."""
+        self.process.stdin.write("\n")  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+        peak = json.loads(self._line())["peak_mb"]
+        self.process.wait()
+        return peak
+
+
+def paired_ratio(slower: list[float], faster: list[float]) -> float:
+    """The median over blocks of ``slower / faster``, each pair timed next to each other."""
+    return statistics.median(s / f for s, f in zip(slower, faster, strict=True))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="benchmarks/shenqiu_one_year.toml", help="Relative to the tree root.")
-    parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="Rounds in which every row is measured once, in turn; each row reports its median "
-                             "round, so a machine that slows down for a while slows every row alike.")
+    parser.add_argument("--repeat", type=int, default=20, help="Blocks timed on every engine, in turn.")
+    parser.add_argument("--block", type=int, default=5, help="Replications in a block, run back to back.")
     parser.add_argument("--against", metavar="REV", help="An earlier git revision to time in the same run.")
     parser.add_argument("--also", metavar="SCENARIO", action="append", default=[],
                         help="Another scenario (relative to the tree root) to time on the fast engine.")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        plan = {f"this tree, {engine} engine": (ROOT, args.scenario, engine) for engine in ("fast", "simpy")}
-        plan.update({f"fast engine, {other}": (ROOT, other, "fast") for other in args.also})
+    with source_trees(args.against) as trees:
+        this = trees["this tree"]
+        plan = {f"this tree, {engine} engine": (this, args.scenario, engine) for engine in ("fast", "simpy")}
+        plan.update({f"fast engine, {other}": (this, other, "fast") for other in args.also})
         if args.against:
-            tree = Path(tmp) / "rev"
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.against],
-                           check=True, capture_output=True)
-            plan[f"revision {args.against}"] = (tree, args.scenario, "fast")
+            plan[f"revision {args.against}"] = (trees[f"against {args.against}"], args.scenario, "fast")
+        engines = {name: Engine(*how) for name, how in plan.items()}
         try:
-            rounds = [{name: measure(*how, args.repeat) for name, how in plan.items()} for _ in range(args.rounds)]
+            for block in range(args.repeat):
+                for engine in engines.values():
+                    engine.replicate(1 + block * args.block, args.block)
         finally:
-            if args.against:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
-    rows = {name: {"fastest": min(r[name]["fastest"] for r in rounds),
-                   **{key: statistics.median(r[name][key] for r in rounds) for key in ("seconds", "peak_mb")}}
-            for name in plan}
-    fast = rows["this tree, fast engine"]
-    print(f"scenario: {args.scenario}; {args.repeat} county-years a round, {args.rounds} rounds, one fresh process "
-          "per measurement; fastest county-year of all rounds (median round's median in brackets)")
-    for name, row in rows.items():
-        print(f"  {name:32s} {row['fastest']:.4f} s per county-year ({row['seconds']:.4f}), peak "
-              f"{row['peak_mb']:.0f} MB, fast engine {row['fastest'] / fast['fastest']:.2f}x faster "
-              f"({row['seconds'] / fast['seconds']:.2f}x)")
+            peaks = {name: engine.close() for name, engine in engines.items()}
+
+    fast = engines["this tree, fast engine"].seconds
+    print(f"scenario: {args.scenario}; {args.repeat} blocks of {args.block} replications on every engine, timed in "
+          "turn; seconds per county-year: median block (fastest); ratios: median of the paired ratios")
+    for name, engine in engines.items():
+        print(f"  {name:32s} {statistics.median(engine.seconds):.4f} s ({min(engine.seconds):.4f}), peak "
+              f"{peaks[name]:.0f} MB, fast engine {paired_ratio(engine.seconds, fast):.2f}x faster")
     if args.against:
-        old = rows[f"revision {args.against}"]
-        ratios = sorted(r[f"revision {args.against}"]["seconds"] / r["this tree, fast engine"]["seconds"]
-                        for r in rounds)
-        print(f"ratio revision/fast: {old['fastest'] / fast['fastest']:.2f}x (target at least 5x; of the medians "
-              f"{old['seconds'] / fast['seconds']:.2f}x, by round {', '.join(f'{x:.2f}x' for x in ratios)}); peak "
-              f"memory {fast['peak_mb']:.0f} MB against {old['peak_mb']:.0f} MB (target: no higher)")
+        old = engines[f"revision {args.against}"].seconds
+        quartiles = statistics.quantiles([o / f for o, f in zip(old, fast, strict=True)], n=4)
+        medians = statistics.median(old) / statistics.median(fast)
+        print(f"ratio revision/fast: {paired_ratio(old, fast):.2f}x (target at least 5x; paired ratios' quartiles "
+              f"{quartiles[0]:.2f}x-{quartiles[2]:.2f}x; of the medians {medians:.2f}x); peak memory "
+              f"{peaks['this tree, fast engine']:.0f} MB against {peaks[f'revision {args.against}']:.0f} MB "
+              "(target: no higher)")
 
 
 if __name__ == "__main__":
