@@ -29,7 +29,7 @@ def fast_queue(cases: int) -> tuple[float, float]:
     """Seconds taken and share gone cold, for the fast engine's FIFO queue."""
     arrival, effort, patience = workload(cases)
     start = time.perf_counter()
-    queue = FifoQueue(INVESTIGATORS, horizon_days=float(arrival[-1]) + 1e6)
+    queue = FifoQueue(INVESTIGATORS, stop_day=float(arrival[-1]) + 1e6)
     queue.submit(arrival, effort, patience, arrival)
     queue.advance(float("inf"))
     _, _, cold = queue.outcomes()
@@ -41,7 +41,7 @@ def simpy_queue(cases: int) -> tuple[float, float]:
     arrival, effort, patience = workload(cases)
     start = time.perf_counter()
     env = Environment()
-    queue = SimpyInvestigationQueue(env, INVESTIGATORS, horizon_days=float(arrival[-1]) + 1e6)
+    queue = SimpyInvestigationQueue(env, INVESTIGATORS, stop_day=float(arrival[-1]) + 1e6)
     queue.submit(arrival, effort, patience, arrival)
     env.run()
     _, _, cold = queue.outcomes()
