@@ -339,9 +339,12 @@ class FundLedger:
             approved, paid, denial = self._decide_together(keys, day, year, asset, amount)
         else:
             approved, paid, denial = self._decide_in_turn(keys, day, year, asset, amount)
-        keep = (denial > 0) | (self.rule != "pro_rata")
-        self._decided.append((case[keep], day[keep], approved[keep], paid[keep],
-                              np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
+        if self.rule != "pro_rata":
+            self._decided.append((case, day, approved, paid, np.where(paid > 0, day, np.nan), denial))
+        else:  # claims owed something are paid at the year's end (``settle``): only refusals are final now
+            keep = denial > 0
+            self._decided.append((case[keep], day[keep], approved[keep], paid[keep],
+                                  np.where(paid[keep] > 0, day[keep], np.nan), denial[keep]))
         if self.rule == "pro_rata":
             owed = denial == 0
             for y in dict.fromkeys(year[owed].tolist()):
