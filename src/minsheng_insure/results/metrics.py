@@ -299,8 +299,9 @@ def _property_funds(funds: pd.DataFrame, replications: np.ndarray, by_policy_yea
     out["premium_yuan"] = per["budget"]
     out["incurred_yuan"] = per["incurred"]
     out["budget_used_share"] = per["paid"] / per["fund"].where(per["fund"] > 0)
-    out["budget_exhausted"] = per["exhausted_day"].notna().astype(float).where(per["fund"].notna())
-    out["budget_exhausted_day"] = per["exhausted_day"]
+    # A fund of 0 "runs out" at its first claim: nothing to report, the budget figures say it all.
+    out["budget_exhausted"] = per["exhausted_day"].notna().astype(float).where(per["fund"] > 0)
+    out["budget_exhausted_day"] = per["exhausted_day"].where(per["fund"] > 0)
     out["loss_ratio"] = per["incurred"] / per["budget"].where(per["budget"] > 0)
     out["valid_claims_paid_share"] = per["claims_paid"] / per["decided"].where(per["decided"] > 0)
     out["scheme_result_yuan"] = per["result"]

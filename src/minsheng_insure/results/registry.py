@@ -91,9 +91,10 @@ METRICS: dict[str, Metric] = {
     "budget_used_share": Metric("share", "Budget used", "资金使用率",
                                 "Payout / what the fund can pay (budget, or the insurer's aggregate cap)."),
     "budget_exhausted": Metric("share", "Budget exhausted", "资金用尽概率",
-                               "1 if the fund ran out in the period, else 0 (its mean is a probability)."),
+                               "1 if the fund ran out in the period, else 0 (its mean is a probability); none for "
+                               "a fund of 0, which has nothing to run out of."),
     "budget_exhausted_day": Metric("day", "Day budget ran out", "资金用尽日",
-                                   "Day approved claims first reached the fund (NaN if never)."),
+                                   "Day approved claims first reached the fund (NaN if never, or the fund is 0)."),
     "loss_ratio": Metric("share", "Loss ratio", "赔付率",
                          "Incurred claims / premium (above 1: the cover promises more than the budget pays)."),
     "valid_claims_paid_share": Metric("share", "Valid claims paid", "有效理赔获赔比例",

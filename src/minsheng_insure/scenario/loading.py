@@ -63,8 +63,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as f:
             raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise refuse("file not found", "check the path (relative paths in 'extends' are relative to the file "
-                     "that names them)") from None
+        where = Path.cwd() / path if not path.is_absolute() else path
+        raise refuse("file not found", f"check the path: it was looked for at {where} (a relative path starts "
+                     "from the folder the command runs in)") from None
     except OSError as e:
         raise refuse(f"cannot be read: {e.strerror}", "check the path and permissions") from None
     if len(raw) > MAX_FILE_BYTES:
