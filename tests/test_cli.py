@@ -81,6 +81,8 @@ def test_set_overrides_a_parameter(files) -> None:
     (["run", "{scheme}", "--set", "nonsense"], "not of the form key=value"),
     (["run", "{scheme}", "-n", "0"], "replications"),
     (["run", "{scheme}", "--bogus"], "No such option"),
+    (["compare", "{scheme}", "{scheme}", "--yoy", "week", "--lang", "zh"], "请使用 quarter、month 或 year"),
+    (["compare", "{scheme}", "{scheme}", "{scheme}", "--lang", "zh"], "两个情景同名 'scheme'"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(files, args, message) -> None:
     done = minsheng(*(a.format(scheme=files["scheme"]) for a in args))

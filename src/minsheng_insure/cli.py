@@ -267,13 +267,11 @@ def compare(baseline: Path, scenarios: Annotated[list[Path], typer.Argument(help
         paths[-1:] = [paths[-1]] * len(values)
     names = [s.name for s in loaded]
     if len(set(names)) < len(names):
-        raise BadInput(f"two scenarios are both named {next(n for n in names if names.count(n) > 1)!r}. Fix: give "
-                       "each scenario its own name (the 'name' key) or compare it once")
+        raise BadInput(_say("err_same_name", name=repr(next(n for n in names if names.count(n) > 1))))
     for path, s in zip(paths, loaded, strict=True):
         check_comparable(b, s, str(baseline), path)
     if decompose and len(loaded) > 1:
-        raise BadInput("--decompose splits one scenario's effect, not several's. Fix: compare one SCENARIO with "
-                       "--decompose, or run minsheng decompose BASELINE SCENARIO for each")
+        raise BadInput(_say("err_decompose_several"))
     failure = None
     with _output(out, force, [baseline, *scenarios]) as folder:
         with _progress(quiet, " / ".join([b.name, *names])) as progress:
@@ -352,7 +350,7 @@ def decompose_command(baseline: Path, scenario: Path, replications: Replications
 
 def _yoy(text: str | None) -> str | None:
     if text is not None and text not in ("quarter", "month", "year"):
-        raise BadInput(f"--yoy: use quarter, month or year (got {text!r})")
+        raise BadInput(_say("err_yoy", got=repr(text)))
     return text
 
 
@@ -463,8 +461,7 @@ def calibrate(
     from minsheng_insure.report.numbers import fmt_pct
 
     if write and sets:
-        raise BadInput("--write with --set: the file would not hold what was fitted. Fix: put the --set values "
-                       "into the scenario file first, then calibrate it")
+        raise BadInput(_say("err_write_with_set"))
     chosen_budgets = _budgets(budgets)
     free_bounds = [_free(text) for text in free]
     s = _load(scenario, sets, allow_outside)
@@ -473,7 +470,7 @@ def calibrate(
     try:
         priors = fitting.resolve_priors(free_bounds, s, parsed)
     except ValueError as e:
-        raise BadInput(f"--free {e}") from None
+        raise BadInput(_say("err_free_prior", problem=e)) from None
     with _output(out, force, [scenario, targets]) as staging, _progress(quiet, "draws") as bar:
         result = fitting.calibrate(
             s, parsed, priors, str(targets), replications=replications, draws=draws, accept=accept, seed=seed,
@@ -531,15 +528,15 @@ def _free(text: str) -> tuple[str, tuple[float, float] | None]:
     """A --free value: KEY, or KEY=LOW:HIGH."""
     key, _, bounds = text.partition("=")
     if not key.strip():
-        raise BadInput(f"--free {text!r}: no key. Fix: write KEY or KEY=LOW:HIGH, e.g. belief.prior_claims=5:50")
+        raise BadInput(_say("err_free_key", got=repr(text)))
     if not bounds:
         return key.strip(), None
     try:
         low, high = (float(v) for v in bounds.split(":"))
     except ValueError:
-        raise BadInput(f"--free {text!r}: bounds must be LOW:HIGH, two numbers. Fix: e.g. {key}=0:10") from None
+        raise BadInput(_say("err_free_bounds", got=repr(text), parameter=key)) from None
     if not low < high:
-        raise BadInput(f"--free {text!r}: LOW must be below HIGH. Fix: e.g. {key}={high:g}:{low:g}")
+        raise BadInput(_say("err_free_order", got=repr(text), example=f"{key}={high:g}:{low:g}"))
     return key.strip(), (low, high)
 
 
@@ -548,9 +545,9 @@ def _budgets(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(v) for v in text.split(",") if v.strip())
     except ValueError:
-        raise BadInput(f"--budgets {text!r}: write yuan amounts separated by commas, e.g. 0,750000,1500000") from None
+        raise BadInput(_say("err_budgets_numbers", got=repr(text))) from None
     if not values or min(values) < 0:
-        raise BadInput(f"--budgets {text!r}: give at least one budget, none negative, e.g. 0,750000,1500000")
+        raise BadInput(_say("err_budgets_range", got=repr(text)))
     return values
 
 

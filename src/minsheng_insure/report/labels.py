@@ -284,6 +284,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "err_format": {"en": "--format: use any of {choices}, comma-separated (got {got})",
                    "zh": "--format：请使用 {choices} 中的一个或多个，用逗号分隔（收到 {got}）"},
     "err_lang": {"en": "--lang: use zh or en (got {got})", "zh": "--lang：请使用 zh 或 en（收到 {got}）"},
+    "err_same_name": {"en": "two scenarios are both named {name}. Fix: give each scenario its own name (the 'name' "
+                            "key) or compare it once",
+                      "zh": "两个情景同名 {name}。解决：为每个情景设定不同的名称（name 键），或只比较一次"},
+    "err_decompose_several": {"en": "--decompose splits one scenario's effect, not several's. Fix: compare one "
+                                    "SCENARIO with --decompose, or run minsheng decompose BASELINE SCENARIO for each",
+                              "zh": "--decompose 只分解一个情景的效果。解决：与 --decompose 一起只比较一个 SCENARIO，"
+                                    "或对每个情景运行 minsheng decompose BASELINE SCENARIO"},
+    "err_yoy": {"en": "--yoy: use quarter, month or year (got {got})",
+                "zh": "--yoy：请使用 quarter、month 或 year（收到 {got}）"},
+    "err_write_with_set": {"en": "--write with --set: the file would not hold what was fitted. Fix: put the --set "
+                                 "values into the scenario file first, then calibrate it",
+                           "zh": "--write 不能与 --set 同用：文件中不会包含拟合所用的取值。解决：先把 --set 的取值写入"
+                                 "情景文件，再校准"},
+    "err_free_key": {"en": "--free {got}: no key. Fix: write KEY or KEY=LOW:HIGH, e.g. belief.prior_claims=5:50",
+                     "zh": "--free {got}：缺少参数名。解决：写作 KEY 或 KEY=LOW:HIGH，例如 belief.prior_claims=5:50"},
+    "err_free_bounds": {"en": "--free {got}: bounds must be LOW:HIGH, two numbers. Fix: e.g. {parameter}=0:10",
+                        "zh": "--free {got}：范围须为 LOW:HIGH 两个数。解决：例如 {parameter}=0:10"},
+    "err_free_order": {"en": "--free {got}: LOW must be below HIGH. Fix: e.g. {example}",
+                       "zh": "--free {got}：LOW 须小于 HIGH。解决：例如 {example}"},
+    "err_free_prior": {"en": "--free {problem}", "zh": "--free {problem}"},
+    "err_budgets_numbers": {"en": "--budgets {got}: write yuan amounts separated by commas, e.g. 0,750000,1500000",
+                            "zh": "--budgets {got}：请写以逗号分隔的金额（元），例如 0,750000,1500000"},
+    "err_budgets_range": {"en": "--budgets {got}: give at least one budget, none negative, e.g. 0,750000,1500000",
+                          "zh": "--budgets {got}：至少给出一个预算，且不得为负，例如 0,750000,1500000"},
     "err_env_lang": {"en": "MINSHENG_LANG: use zh or en (got {got})",
                      "zh": "MINSHENG_LANG：请使用 zh 或 en（收到 {got}）"},
     "err_not_output_folder": {"en": "{problem}. Fix: give a folder written by minsheng run or compare --out",
