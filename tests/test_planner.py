@@ -173,6 +173,11 @@ def test_ladder_command(files, tmp_path) -> None:
     sheet = openpyxl.load_workbook(out / "comparison.xlsx", read_only=True).worksheets[0]
     header = next(sheet.iter_rows(max_row=1, values_only=True))
     assert [h for h in header if h in names] == names
+    # the first sheet's figures are numbers with the other sheets' formats: a % change as a share
+    reported = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "Reported")
+    change = reported[header.index(f"{names[1]}: Change")]
+    assert 0 < change.value < 1 and "%" in change.number_format
+    assert reported[header.index(names[1])].number_format == "#,##0"
     assert (out / "plots/ladder.png").exists() and (out / "yoy.csv").exists()
     assert [p.name for p in sorted((out / "scenarios").iterdir())] == ["1", "2", "3"]
     # a baseline without a scheme has no policy years of its own to summarise

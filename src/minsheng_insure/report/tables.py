@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from minsheng_insure.model.calendar import day_to_date
-from minsheng_insure.report.labels import Lang, asset_label, crime_label, label, metric_label, metric_unit, money_scale
-from minsheng_insure.report.numbers import ROLES, fmt, fmt_ci, fmt_pct
+from minsheng_insure.report.labels import Lang, asset_label, crime_label, label, metric_label, metric_unit
+from minsheng_insure.report.numbers import ROLES, Role, cell, fmt, fmt_ci, fmt_pct
 from minsheng_insure.results.comparison import Comparison
 from minsheng_insure.results.ladder import Ladder
 from minsheng_insure.results.metrics import EVENT_DATE
@@ -181,19 +181,25 @@ def _change(row: object, metric: str, lang: Lang) -> str:
 
 def ladder_wide(ladder: Ladder, lang: Lang) -> pd.DataFrame:
     """Every whole-run metric of a ladder, one row per metric and columns per scenario (its mean, then
-    its % change against the baseline and that change's 95% CI), in the metric's unit."""
+    its % change against the baseline and that change's 95% CI), for the workbook: each figure a
+    (value, Excel number format) cell from ``report.numbers.cell`` (shares as %, money in yuan or
+    万元, days as dates), so it reads as the other sheets do."""
     table = ladder.table()
     metrics = list(dict.fromkeys(table["metric"]))
-    scale = pd.Series([money_scale(m, lang) for m in metrics], index=metrics)
+    start_year = ladder.baseline.scenario.simulation.start_year
     wide = table.set_index(["metric", "scenario_name"])
+
+    def cells(values: pd.Series, role: Role) -> list[tuple[object, str | None]]:
+        return [cell(v, m, lang, start_year, role) for v, m in zip(values, metrics, strict=True)]
+
+    base = wide.xs(ladder.names[0], level="scenario_name").reindex(metrics)
     out = pd.DataFrame({label("metric", lang): [metric_label(m, lang) for m in metrics],
                         label("unit", lang): [metric_unit(m, lang) for m in metrics],
-                        label("baseline", lang): (wide.xs(ladder.names[0], level="scenario_name")["baseline"]
-                                                  .reindex(metrics) / scale).to_numpy()})
+                        label("baseline", lang): pd.Series(cells(base["baseline"], "level"), dtype=object)})
     for name in ladder.names:
         rows = wide.xs(name, level="scenario_name").reindex(metrics)
-        out[name] = (rows["scenario"] / scale).to_numpy()
-        out[f"{name}: {label('change_pct', lang)}"] = rows["change_pct"].to_numpy()
+        out[name] = pd.Series(cells(rows["scenario"], "level"), dtype=object)
+        out[f"{name}: {label('change', lang)}"] = pd.Series(cells(rows["change_pct"], "change"), dtype=object)
         out[f"{name}: {label('col_change_ci', lang)}"] = [
             "" if pd.isna(lo) else f"[{fmt_pct(lo)}, {fmt_pct(hi)}]"
             for lo, hi in zip(rows["change_pct_ci_low"], rows["change_pct_ci_high"], strict=True)]
