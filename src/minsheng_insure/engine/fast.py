@@ -5,9 +5,11 @@ the claims desks differ, and they give the same days and decisions to the last b
 
 - **FIFO queue**: cases are worked in the order they arrive, so the queue is a heap of the days
   investigators are next free. The next case in arrival order starts on its arrival if one is
-  free then, else when the first one is (going cold if its deadline has passed by then). A change
-  of capacity on day d adds investigators free from d, or retires the ones that would be free
-  first, exactly as simpy's resource does with a lowered capacity.
+  free then, else when the first one is (going cold if its deadline has passed by then). A lower
+  capacity on day d takes the slots that would be free first, keeping aside the end days of those
+  still busy; a higher one gives back those kept aside (busy until their end) before adding slots
+  free from d: exactly simpy's resource, where a case starts only while fewer than the capacity are
+  busy (tested against it on random cuts and rises).
 - **Priority queue** (largest loss first): the same heap of free days, and a small event loop over
   arrivals, capacity changes and investigators coming free while cases wait (those in a heap by
   priority): an investigator's end of case is an event only when someone is waiting for it.
@@ -50,6 +52,8 @@ class _Queue(Casebook):
         """Cases started and not yet reported finished."""
         self._free = [first_day] * investigators
         """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
+        self._retired: list[float] = []
+        """Heap of minus the end days of investigations still under way whose slot a lower capacity took."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
@@ -69,14 +73,25 @@ class _Queue(Casebook):
         self.capacity = changes[0][1]
 
     def _resize(self, day: float, investigators: int) -> None:
-        """From ``day`` on, ``investigators`` work cases: the new ones are free on ``day``; when there
-        are fewer, those that would be free first retire (they are all alike), which is simpy's
-        lowered capacity: no case starts until fewer than the new number are busy."""
-        free = self._free
-        while len(free) < investigators:
-            heapq.heappush(free, day)
+        """From ``day`` on, ``investigators`` may work cases at once, as simpy's resource with a changed
+        capacity: a case starts only while fewer than that many are busy.
+
+        With fewer, the slots that would come free first go (they are all alike); one whose
+        investigation is still under way is kept aside (``_retired``) with its end day, because
+        that investigator is busy until then whatever the capacity. With more, the new slots are
+        those kept aside, latest end first, still busy until their end, and then slots free on ``day``.
+        """
+        free, retired = self._free, self._retired
         while len(free) > investigators:
-            heapq.heappop(free)
+            end = heapq.heappop(free)
+            if end > day:
+                heapq.heappush(retired, -end)  # a max-heap of the end days: the latest comes back first
+        while len(free) < investigators:
+            if retired and -retired[0] > day:
+                heapq.heappush(free, -heapq.heappop(retired))
+            else:
+                retired.clear()  # every investigation kept aside has ended: their slots are free now
+                heapq.heappush(free, day)
 
     def take_finished(self) -> np.ndarray:
         end_day, now = self.end_day, self.now
