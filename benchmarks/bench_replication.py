@@ -2,8 +2,10 @@
 
 Each engine (and the revision) runs in a process of its own (so peak memory is its own), started
 once, warmed up with one replication, then asked for blocks of ``--block`` replications in turn:
-replications 1-5 on every engine, then 6-10 on every engine, and so on (``--repeat`` blocks). Each
-block is timed as a whole, its replications back to back as a run of many replications has them.
+replications 1-5 on every engine, then 6-10 on every engine, and so on (``--repeat`` blocks), the
+revision right after this tree's fast engine and the order reversed every other block, so neither
+always goes first. Each block is timed as a whole, its replications back to back as a run of many
+replications has them.
 Prints seconds per county-year, peak memory and the ratios; asserts nothing.
 
 Interleaved and paired, because the development machine is shared: its neighbours' load comes and
@@ -111,17 +113,22 @@ def main() -> None:
 
     with source_trees(args.against) as trees:
         this = trees["this tree"]
-        plan = {f"this tree, {engine} engine": (this, args.scenario, engine) for engine in ("fast", "simpy")}
-        plan.update({f"fast engine, {other}": (this, other, "fast") for other in args.also})
+        plan = {"this tree, fast engine": (this, args.scenario, "fast")}
         if args.against:
             plan[f"revision {args.against}"] = (trees[f"against {args.against}"], args.scenario, "fast")
-        engines = {name: Engine(*how) for name, how in plan.items()}
+        plan["this tree, simpy engine"] = (this, args.scenario, "simpy")
+        plan.update({f"fast engine, {other}": (this, other, "fast") for other in args.also})
+        engines: dict[str, Engine] = {}
         try:
+            for name, how in plan.items():
+                engines[name] = Engine(*how)
             for block in range(args.repeat):
-                for engine in engines.values():
+                for engine in (list(engines.values()) if block % 2 == 0 else list(engines.values())[::-1]):
                     engine.replicate(1 + block * args.block, args.block)
-        finally:
             peaks = {name: engine.close() for name, engine in engines.items()}
+        finally:
+            for engine in engines.values():
+                engine.process.kill()  # a no-op for those closed; the others must not outlive a failure
 
     fast = engines["this tree, fast engine"].seconds
     print(f"scenario: {args.scenario}; {args.repeat} blocks of {args.block} replications on every engine, timed in "
@@ -131,7 +138,8 @@ def main() -> None:
               f"{peaks[name]:.0f} MB, fast engine {paired_ratio(engine.seconds, fast):.2f}x faster")
     if args.against:
         old = engines[f"revision {args.against}"].seconds
-        quartiles = statistics.quantiles([o / f for o, f in zip(old, fast, strict=True)], n=4)
+        ratios = [o / f for o, f in zip(old, fast, strict=True)]
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
         medians = statistics.median(old) / statistics.median(fast)
         print(f"ratio revision/fast: {paired_ratio(old, fast):.2f}x (target at least 5x; paired ratios' quartiles "
               f"{quartiles[0]:.2f}x-{quartiles[2]:.2f}x; of the medians {medians:.2f}x); peak memory "

@@ -99,7 +99,10 @@ def _group_columns(events: pd.DataFrame, scenario: Scenario, columns: list[str],
         elif isinstance(events[c].dtype, pd.CategoricalDtype):
             # Grouped by integer codes numbered in the names' sorted order (hashing the names costs
             # twice the whole grouping); ``_named`` puts the names back.
-            out[c] = _sorted_rank(events[c].cat.categories)[events[c].cat.codes.to_numpy()[rows]]
+            codes = events[c].cat.codes.to_numpy()[rows]
+            ranked = _sorted_rank(events[c].cat.categories)[codes]
+            # A missing category (code -1) groups nowhere, as a missing name did: NaN keys are dropped.
+            out[c] = ranked if (codes >= 0).all() else np.where(codes >= 0, ranked, np.nan)
         else:
             out[c] = events[c].to_numpy()[rows]
     return out
@@ -118,7 +121,8 @@ def _named(sums: pd.DataFrame, events: pd.DataFrame, keys: list[str]) -> pd.Data
         if isinstance(events[c].dtype, pd.CategoricalDtype) if c in events else False:
             names = np.sort(np.asarray(events[c].cat.categories, dtype=object))
             level = sums.index.names.index(c)
-            sums.index = sums.index.set_levels(pd.Index(names[sums.index.levels[level]], name=c), level=level)
+            codes = np.asarray(sums.index.levels[level], dtype=np.int64)
+            sums.index = sums.index.set_levels(pd.Index(names[codes], name=c), level=level)
     return sums
 
 
