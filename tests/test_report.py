@@ -74,8 +74,18 @@ def test_one_registry_decides_how_each_metric_is_shown() -> None:
 
 def test_comparison_workbook_reads_back(files) -> None:
     wb = openpyxl.load_workbook(files["compare"] / "comparison.xlsx")
-    assert wb.sheetnames == ["主要结果", "对比", "汇总 scheme", "汇总 base", "参数与来源 scheme", "参数与来源 base",
-                             "运行信息"]
+    assert wb.sheetnames == ["主要结果", "保单年度", "对比", "汇总 scheme", "汇总 base", "参数与来源 scheme",
+                             "参数与来源 base", "运行信息"]
+    # the planner's answer per policy year, with typed dates, money in 万元 and changes as percentages
+    answers = wb["保单年度"]
+    head = [c.value for c in answers[1]]
+    assert head[:3] == ["保单年度起", "保单年度止", "保费 (万元)"] and head[-1] == "重复次数", head
+    years = list(answers.iter_rows(min_row=2))
+    assert [(r[0].value.date().isoformat(), r[1].value.date().isoformat()) for r in years] == [
+        ("2016-01-01", "2016-06-30"), ("2016-07-01", "2017-06-30"), ("2017-07-01", "2018-06-30")]
+    reported = years[1][head.index("报案数: 变化")]
+    assert reported.number_format == "+0.0%;-0.0%;0.0%" and -1 < reported.value < 5
+    assert years[1][2].value == 4.0 and years[1][2].number_format == "#,##0.00"  # a 40,000 yuan budget
     comparison = wb["对比"]
     header = [c.value for c in comparison[1]]
     assert header == ["分组", "年份", "季度", "保单年度起", "保单年度止", "案件类别", "财产类别", "乡镇", "指标",

@@ -108,8 +108,8 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
         workbook = _guarded(lambda: _workbook()(
             folder / "comparison.xlsx", lang, comparison.scenario.scenario,
             {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
-             summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata)) \
-            if "xlsx" in formats else None
+             summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata,
+            policy_years=_answers((comparison,)))) if "xlsx" in formats else None
         return _report(folder, lang, comparison.scenario, comparison) or workbook
 
 
@@ -130,7 +130,7 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
         workbook = _guarded(lambda: _workbook()(
             folder / "comparison.xlsx", lang, last, {}, comparison=table, baseline=ladder.baseline.scenario,
             metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)},
-            others=tuple(r.scenario for r in ladder.scenarios[:-1]))) \
+            others=tuple(r.scenario for r in ladder.scenarios[:-1]), policy_years=_answers(ladder.pairs))) \
             if "xlsx" in formats else None
         return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
 
@@ -139,13 +139,16 @@ def _write_answers(folder: Path, pairs: tuple[Comparison, ...], yoy: dict[str, p
                    formats: set[str]) -> None:
     """``policy_years.*``: each scheme's policy years with dates (``Comparison.policy_years``), and with
     ``--yoy``, ``yoy.*``: the year-on-year tables; a ``scenario_name`` column says whose."""
-    tables = {"policy_years": {p.scenario.scenario.name: p.policy_years() for p in pairs
-                               if p.scenario.scenario.insurance.coverage},
-              "yoy": yoy or {}}
+    tables = {"policy_years": _answers(pairs), "yoy": yoy or {}}
     for stem, by_name in tables.items():
         if by_name:
             _write_table(pd.concat([t.assign(scenario_name=name) for name, t in by_name.items()], ignore_index=True),
                          folder / stem, formats & {"csv", "parquet"} or {"csv"})
+
+
+def _answers(pairs: tuple[Comparison, ...]) -> dict[str, pd.DataFrame]:
+    """Each scheme's policy years (``Comparison.policy_years``), by scenario name; none without cover."""
+    return {p.scenario.scenario.name: p.policy_years() for p in pairs if p.scenario.scenario.insurance.coverage}
 
 
 def _workbook() -> Callable[..., None]:

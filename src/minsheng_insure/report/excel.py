@@ -5,6 +5,8 @@ Sheets, in order:
 - **Headline** (wide, the one view where a column per metric helps): the headline metrics for the
   whole run and each year, quarter and policy year; for a comparison, each metric's % change
   (or, for budget figures a baseline lacks, the scenario's value).
+- **Policy years** (a comparison with a scheme): the planner's answer per policy year, as the
+  terminal and the report open with it (``Comparison.policy_years``).
 - **Comparison** and one **Summary** per run (long): one row per grouping, group and metric, with
   the unit beside the metric; autofilter on every column, header frozen.
 - **Parameters** of each scenario with their units and sources, and **Run information**: package
@@ -215,6 +217,33 @@ def _headline(sheet: _Sheet, table: pd.DataFrame, keys: _Keys, value: str) -> No
     sheet.write(header, out, frozen_columns=5, autofilter=False)
 
 
+def _policy_years(sheet: _Sheet, answers: dict[str, pd.DataFrame], lang: Lang) -> None:
+    """Each scheme's policy years (``Comparison.policy_years``, the planner's answer): dates, premium,
+    claims, loss ratio, when the fund ran out, reported and cleared cases against the baseline with
+    95% CIs, and the premium per extra case; a scenario column when there are several."""
+    named = len(answers) > 1
+    # Each figure's column and the metric whose unit and format it takes (the run-out share is a share
+    # of replications, as budget_exhausted's mean is).
+    figures = {"premium_yuan": "premium_yuan", "claims_filed": "claims_filed", "claims_paid": "claims_paid",
+               "claims_denied": "claims_denied", "valid_claims_paid_share": "valid_claims_paid_share",
+               "loss_ratio": "loss_ratio", "ran_out_share": "budget_exhausted"}
+    changes = [(metric, part) for metric in ("reported", "cleared")
+               for part in ("change_pct", "change_pct_ci_low", "change_pct_ci_high")]
+    per_case = ["premium_per_extra_reported", "premium_per_extra_cleared"]  # yuan, whatever the language
+    header = [label("scenario_name", lang)] * named + [label("policy_year_from", lang), label("policy_year_to", lang)]
+    header += [label(c, lang) if c == "ran_out_share" else metric_label(c, lang) for c in figures]
+    header[header.index(metric_label("premium_yuan", lang))] += f" ({metric_unit('premium_yuan', lang)})"
+    header += [metric_label("budget_exhausted_day", lang)]
+    header += [f"{metric_label(metric, lang)}: {label(HEADER_LABELS[part], lang)}" for metric, part in changes]
+    header += [label(c, lang) for c in per_case] + [label("n", lang)]
+    rows = [[*([name] * named), r["start_date"], r["end_date"],
+             *(cell(r[c], metric, lang) for c, metric in figures.items()), r["ran_out_date"],
+             *(cell(r[f"{metric}_{part}"], metric, lang, None, "change") for metric, part in changes),
+             *(cell(r[c], "", lang) for c in per_case), r["n"]]
+            for name, table in answers.items() for r in table.to_dict("records")]
+    sheet.write(header, rows, frozen_columns=2 + named)
+
+
 def _parameters(sheet: _Sheet, scenario: Scenario, lang: Lang) -> None:
     rows = [[p.key, str(p.value) if isinstance(p.value, list | dict) else p.value, p.unit, p.source]
             for p in parameters(scenario)]
@@ -236,7 +265,8 @@ def _metadata(sheet: _Sheet, metadata: dict[str, object], lang: Lang) -> None:
 def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[str, pd.DataFrame],
                    comparison: pd.DataFrame | None = None, baseline: Scenario | None = None,
                    metadata: dict[str, object] | None = None,
-                   first_sheets: dict[str, pd.DataFrame] | None = None, others: tuple[Scenario, ...] = ()) -> None:
+                   first_sheets: dict[str, pd.DataFrame] | None = None, others: tuple[Scenario, ...] = (),
+                   policy_years: dict[str, pd.DataFrame] | None = None) -> None:
     """Write the workbook: ``first_sheets`` as they are (already in people's terms, e.g. a ladder's
     column per scenario), the headline, the comparison and each run's summary as long tables, the
     parameters of each scenario and the run's metadata (version, command, seed, ...).
@@ -244,7 +274,8 @@ def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[s
     ``summaries`` maps a run's name to its summary table (``report.tables.summary_table``);
     ``comparison`` is ``report.tables.comparison_table``'s, whose periods follow ``scenario``; with a
     ``scenario_name`` column (several scenarios), its long sheet names each row's scenario, and
-    ``others`` (the ladder's other scenarios) get their parameters sheets too.
+    ``others`` (the ladder's other scenarios) get their parameters sheets too. ``policy_years`` maps a
+    scheme's name to its ``Comparison.policy_years()`` (a comparison's): one sheet for all, after the headline.
     """
     wb = Workbook(write_only=True)
     used: set[str] = set()
@@ -254,6 +285,8 @@ def write_workbook(path: Path, lang: Lang, scenario: Scenario, summaries: dict[s
     if comparison is not None:
         if "scenario_name" not in comparison:  # several scenarios: the first sheet is their headline
             _headline(_Sheet(wb, label("sheet_headline", lang), used), comparison, keys, "change_pct")
+        if policy_years:
+            _policy_years(_Sheet(wb, label("sheet_policy_years", lang), used), policy_years, lang)
         _long(_Sheet(wb, label("sheet_comparison", lang), used), comparison, keys)
     else:
         _headline(_Sheet(wb, label("sheet_headline", lang), used), next(iter(summaries.values())), keys, "mean")

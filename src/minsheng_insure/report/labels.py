@@ -404,6 +404,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                     "zh": "各指标随年度资金变化（均值及95%置信区间）"},
     "axis_budget": {"en": "Budget per policy year (10,000 yuan)", "zh": "每保单年度资金（万元）"},
     "sheet_ladder": {"en": "Scenarios", "zh": "各方案"},
+    "sheet_policy_years": {"en": "Policy years", "zh": "保单年度"},
+    "ran_out_share": {"en": "Fund ran out (share of replications)", "zh": "资金用尽（占重复次数比例）"},
     "premium_per_extra_reported": {"en": "Premium per extra reported case (yuan)", "zh": "每多报案一件保费（元）"},
     "premium_per_extra_cleared": {"en": "Premium per extra cleared case (yuan)", "zh": "每多破案一件保费（元）"},
 }
