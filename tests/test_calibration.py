@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from commands import minsheng
 from minsheng_insure import load_scenario, simulate
 from minsheng_insure.experiments.calibration import (
     Calibration,
@@ -34,7 +33,6 @@ from minsheng_insure.scenario.loading import scenario_to_toml
 from factories import small_scenario
 
 ROOT = Path(__file__).parent.parent
-MINSHENG = str(Path(sys.executable).parent / "minsheng")
 TARGET = """[[targets]]
 statistic = "reported"
 counted_by = "event"
@@ -218,9 +216,6 @@ def test_writing_a_calibration_keeps_the_file_readable() -> None:
     assert text.index("log_loss_coefficient") < text.index("[provenance]")
     assert "[accountability]\ngain_investigators = 3" in text
 
-
-def minsheng(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from commands import minsheng
 from minsheng_insure import load_scenario
 from minsheng_insure.scenario.loading import scenario_to_toml
 
 from factories import small_scenario
-
-MINSHENG = str(Path(sys.executable).parent / "minsheng")
-
-
-def minsheng(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from commands import MINSHENG
 from minsheng_insure import compare, load_scenario
 from minsheng_insure.experiments.decompose import (
     DECOMPOSED_METRICS,
@@ -32,7 +32,6 @@ from minsheng_insure.scenario.provenance import NOT_PARAMETERS
 from factories import small_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-MINSHENG = str(Path(sys.executable).parent / "minsheng")
 
 
 @given(st.integers(1, 5).flatmap(lambda k: st.tuples(

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from commands import minsheng
 from minsheng_insure.api import compare, simulate
 from minsheng_insure.report.labels import cli_language, label
 from minsheng_insure.report.numbers import cell, fmt, fmt_ci, fmt_pct
@@ -17,15 +14,6 @@ from minsheng_insure.report.tables import headline_display
 from minsheng_insure.results.io import load_result, save_result
 
 from factories import small_scenario
-
-MINSHENG = str(Path(sys.executable).parent / "minsheng")
-
-
-def minsheng(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "MINSHENG_LANG"} | {"COLUMNS": "250"}  # help unwrapped
-    if lang is not None:
-        env["MINSHENG_LANG"] = lang
-    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.mark.parametrize(("value", "metric", "lang", "text"), [

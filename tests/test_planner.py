@@ -9,12 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from commands import minsheng
 from minsheng_insure import Ladder, compare, load_scenario
 from minsheng_insure.report.excel import _sheet_name
 from minsheng_insure.report.sentences import policy_year_sentences
 from minsheng_insure.scenario.errors import ScenarioError
 from minsheng_insure.scenario.loading import parse_grid, parse_override, record_overrides, scenario_to_toml
-from test_cli import minsheng
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"county.households": 20_000}

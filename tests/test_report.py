@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from commands import MINSHENG, minsheng
 from minsheng_insure.report import plots
 from minsheng_insure.report.labels import CATALOGUE, LANGS, label, metric_label, metric_unit
 from minsheng_insure.report.numbers import cell, fmt
@@ -23,12 +24,8 @@ from minsheng_insure.scenario.loading import scenario_to_toml
 from factories import small_scenario
 
 ROOT = Path(__file__).parent.parent
-MINSHENG = str(Path(sys.executable).parent / "minsheng")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-
-def minsheng(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MINSHENG, *args], capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -53,8 +53,7 @@ class CountyState:
 def _window_rate(numerator: list[np.ndarray], denominator: list[np.ndarray], months: int) -> np.ndarray:
     """Ratio of the sums over the last ``months`` monthly counts (NaN where nothing to divide by)."""
     # Counts: added in any order, the sums are exact.
-    num = sum(numerator[-months:][1:], numerator[-months:][0])
-    den = sum(denominator[-months:][1:], denominator[-months:][0])
+    num, den = (sum(window[1:], window[0]) for window in (numerator[-months:], denominator[-months:]))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.maximum(den, 1e-300), np.nan)
 

@@ -232,7 +232,7 @@ def _policy_years(sheet: _Sheet, answers: dict[str, pd.DataFrame], lang: Lang) -
     per_case = ["premium_per_extra_reported", "premium_per_extra_cleared"]  # yuan, whatever the language
     header = [label("scenario_name", lang)] * named + [label("policy_year_from", lang), label("policy_year_to", lang)]
     header += [label(c, lang) if c == "ran_out_share" else metric_label(c, lang) for c in figures]
-    header[header.index(metric_label("premium_yuan", lang))] += f" ({metric_unit('premium_yuan', lang)})"
+    header[2 + named] += f" ({metric_unit('premium_yuan', lang)})"  # the premium, the first figure
     header += [metric_label("budget_exhausted_day", lang)]
     header += [f"{metric_label(metric, lang)}: {label(HEADER_LABELS[part], lang)}" for metric, part in changes]
     header += [label(c, lang) for c in per_case] + [label("n", lang)]

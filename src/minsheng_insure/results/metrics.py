@@ -118,7 +118,7 @@ def _sorted_rank(categories: pd.Index) -> np.ndarray:
 def _named(sums: pd.DataFrame, events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """``sums`` with each categorical grouping's codes (``_group_columns``) replaced by its names."""
     for c in keys:
-        if isinstance(events[c].dtype, pd.CategoricalDtype) if c in events else False:
+        if c in events and isinstance(events[c].dtype, pd.CategoricalDtype):
             names = np.sort(np.asarray(events[c].cat.categories, dtype=object))
             level = sums.index.names.index(c)
             codes = np.asarray(sums.index.levels[level], dtype=np.int64)
