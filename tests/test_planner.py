@@ -226,3 +226,17 @@ def test_ladder_api(shenqiu) -> None:
     assert {"scenario_name", "scenario_ci_low", "scenario_ci_high", "change_pct"} <= set(table.columns)
     # each rung is paired with the same baseline run
     assert rungs.pairs[0].baseline is rungs.pairs[1].baseline
+
+
+def test_a_fund_of_zero_has_nothing_to_run_out_of(shenqiu) -> None:
+    """Budget 0: no 'fund ran out' share or date (it showed 100% and the first claim's day); a fund
+    that does run out still reports both."""
+    base, scheme = shenqiu
+    empty = compare(base, scheme.with_overrides({"insurance.budget_yuan": 0}), replications=2, seed=1)
+    years = empty.policy_years()
+    assert years["ran_out_share"].isna().all() and years["ran_out_date"].isna().all()
+    assert empty.scenario.metrics()["budget_exhausted"].isna().all()
+    tight = compare(base, scheme.with_overrides({"insurance.budget_yuan": 1000}), replications=2, seed=1)
+    insured_years = tight.policy_years().query("policy_year >= 0")
+    assert (insured_years["ran_out_share"] == 1).all() and insured_years["ran_out_date"].notna().all()
+    assert (tight.scenario.metrics()["budget_exhausted"] == 1).all()
