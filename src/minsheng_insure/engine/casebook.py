@@ -38,6 +38,12 @@ class Casebook:
         self.cold_day += nan
         return range(first, first + arrival_day.size)
 
+    def _recorded_days(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per case, the day its investigation started and ended and the day it went cold (NaN: never)."""
+        # fromiter with a count costs about half what np.array does for a list of floats.
+        return tuple(np.fromiter(days, float, len(days))  # type: ignore[return-value]
+                     for days in (self.start_day, self.end_day, self.cold_day))
+
     def take_cold(self) -> np.ndarray:
         taken, self._cold = self._cold, []
         return np.asarray(taken, dtype=np.int64)

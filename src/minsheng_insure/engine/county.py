@@ -74,9 +74,11 @@ class CountyRun:
         self.contract = self.rules.contract
         self.policy_years = _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon)
         """The policy years that overlap the horizon."""
-        household_limit = self.rules.cover["per_household_annual_limit_yuan"]
-        self.desk = clock.claims_desk(FundLedger(ins.budget_rule, self.contract.fund, ins.policy_year_end,
-                                                 lambda year: household_limit * self.contract.limit_scale(year)))
+        household_limit, contract = self.rules.cover["per_household_annual_limit_yuan"], self.contract
+        # The ledger's callables hold the contract, not this run: a run in no reference cycle is freed
+        # as soon as it returns, without waiting for (and slowing) the garbage collector.
+        self.desk = clock.claims_desk(FundLedger(ins.budget_rule, contract.fund, ins.policy_year_end,
+                                                 lambda year: household_limit * contract.limit_scale(year)))
         self.samaritan_desk = clock.claims_desk(FundLedger(
             "first_come", lambda year: s.samaritan.budget_yuan,
             lambda year: policy_year_end(year, ins.start_day, ins.policy_year_start_day),
@@ -196,12 +198,12 @@ class CountyRun:
         s, state, month_counts = self.scenario, self.feedback.state, self.feedback.month
         scale = state.rate_scale * campaign_rate_scale(s.campaigns, s.crime_type_names, start, end)
         inc = self.incidents.draw(month, start, end, self.incident_rngs, scale)
-        village = self.population.household_village[inc.household]
+        village = self.population.village_of(inc.household)
         outcomes = self.rules.outcomes(inc, village, state, self.feedback.payment_belief(), self.rng)
         self._submit(inc, village, outcomes)
         if s.fraud.staged_per_1000_insured_aware_per_year > 0:
             staged, staged_outcomes = self.rules.staged_reports(start, end, state, self.types, self.rng["fraud"])
-            self._submit(staged, self.population.household_village[staged.household], staged_outcomes)
+            self._submit(staged, self.population.village_of(staged.household), staged_outcomes)
         ct = inc.crime_type
         month_counts.incidents += np.bincount(ct, minlength=self.types)[: self.types]
         caught = outcomes.in_act
@@ -221,8 +223,8 @@ class CountyRun:
         case = self.cases + np.arange(n)
         self.queued_case.append(case[queued])
         self.queued_clears.append(o.clears[queued])
-        self.case_village.append(village.astype(np.int64))
-        self.case_type.append(inc.crime_type.astype(np.int64))
+        self.case_village.append(village)
+        self.case_type.append(inc.crime_type)
         self.feedback.month.registered += np.bincount(inc.crime_type[o.registered],
                                                       minlength=self.types + 1)[: self.types]
 
@@ -266,12 +268,12 @@ class CountyRun:
 
     def _event_columns(self) -> Columns:
         batch = {k: np.concatenate([b[k] for b in self.batches]) for k in self.batches[0]}
-        village = batch["village"].astype(np.int64)
+        village = batch["village"]
         cols = {
             "incident_day": batch["incident_day"],
             "township": self.population.village_township[village].astype(np.int64), "village": village,
-            "household": batch["household"], "crime_type": batch["crime_type"].astype(np.int64),
-            "asset_class": batch["asset_class"].astype(np.int64), "loss_yuan": batch["loss_yuan"],
+            "household": batch["household"], "crime_type": batch["crime_type"],
+            "asset_class": batch["asset_class"], "loss_yuan": batch["loss_yuan"],
             "false_report": batch["fraud"] == STAGED, "fraud": batch["fraud"].astype(np.int64),
             "claimed_loss_yuan": np.where(batch["claim_filed"], batch["claimed_loss_yuan"], 0.0),
             **{k: batch[k] for k in ("insured", "aware", "reported")},

@@ -97,14 +97,14 @@ class _Queue(Casebook):
         end_day, now = self.end_day, self.now
         done = [case for case in self._running if end_day[case] < now]
         self._running = [case for case in self._running if not end_day[case] < now]
-        return np.asarray(done, dtype=np.int64)
+        return np.fromiter(done, np.int64, len(done))
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for case in self._pending[self._next:]:
             if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
         self._arrival, self._pending = [], []
-        return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
+        return self._recorded_days()
 
 
 class FifoQueue(_Queue):

@@ -132,7 +132,7 @@ class SimpyInvestigationQueue(Casebook):
             if self._deadline[case] <= self.stop_day:
                 self.cold_day[case] = self._deadline[case]
         self._waiting.clear()
-        return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
+        return self._recorded_days()
 
 
 class SimpyClaimsDesk:

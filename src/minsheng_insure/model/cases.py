@@ -179,7 +179,7 @@ class CaseRules:
         households = np.concatenate([self.owners_by_threshold[a][rng.integers(0, max(k, 1), c)]
                                      for a, k, c in zip(self.covered_assets, aware_counts, counts, strict=True)]
                                     ) if counts.sum() else np.empty(0, dtype=np.int64)
-        asset = np.repeat(np.array(self.covered_assets, dtype=np.int16), counts)
+        asset = np.repeat(np.array(self.covered_assets, dtype=np.int64), counts)
         n = households.size
         day = start + rng.random(n) * (end - start)
         order = np.argsort(day, kind="stable")
@@ -188,7 +188,7 @@ class CaseRules:
         delay = params.report_delay_days.sample(rng, n)
         reported = day + delay < self.stop_day
         registered = reported & (rng.random(n) < params.staged_registration_probability)
-        inc = Incidents(day=day, household=households, crime_type=np.full(n, false_report_type, dtype=np.int16),
+        inc = Incidents(day=day, household=households, crime_type=np.full(n, false_report_type, dtype=np.int64),
                         asset=asset, loss_yuan=np.zeros(n))
         policy_year = s.insurance.policy_year(day)
         return inc, Outcomes(

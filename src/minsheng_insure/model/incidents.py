@@ -59,9 +59,9 @@ class Incidents:
     day: np.ndarray
     household: np.ndarray
     crime_type: np.ndarray
-    """Index into the scenario's crime types."""
+    """Index into the scenario's crime types (int64, as numpy's fastest lookups take it)."""
     asset: np.ndarray
-    """Index into the population's asset classes, or NO_ASSET."""
+    """Index into the population's asset classes, or NO_ASSET (int64)."""
     loss_yuan: np.ndarray
 
     @property
@@ -80,7 +80,7 @@ class IncidentProcess:
         self.population = population
         self.types = list(crime_types.values())
         self.asset = np.array([NO_ASSET if ct.asset is None else population.asset_index(ct.asset)
-                               for ct in self.types], dtype=np.int16)
+                               for ct in self.types], dtype=np.int64)
         # Households exposed to each type: the owners of its asset, or everyone (None: no lookup needed).
         self.exposed = [None if a == NO_ASSET else population.owners[a] for a in self.asset.tolist()]
         self.exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
@@ -88,6 +88,13 @@ class IncidentProcess:
                          * self.exposed_count)
         """Expected incidents per year of each type before seasonality and rate scales."""
         self.seasonality = np.array([ct.monthly_multiplier() for ct in self.types])
+        self.loss = [ct.loss_yuan for ct in self.types]
+        self._codes = np.arange(len(self.types), dtype=np.int64)
+        self._first_half = np.tile([True, False], len(self.types))
+        """Per type, its victims' uniforms (the first half of its draws) and then its days'."""
+        self._values = population.asset_value_yuan.reshape(-1)
+        self._value_row = np.maximum(self.asset, 0).astype(np.int64) * population.households
+        """Asset values by ``row + household`` (a view, not a copy), and each type's row."""
 
     def draw(self, month: int, start_day: float, end_day: float, rngs: list[np.random.Generator],
              rate_scale: np.ndarray | None = None) -> Incidents:
@@ -99,31 +106,32 @@ class IncidentProcess:
         expected = self.per_year * (end_day - start_day) / DAYS_PER_YEAR * self.seasonality[:, month]
         if rate_scale is not None:
             expected = expected * rate_scale
-        days, victims, losses, counts = [], [], [], []
-        for ct, rng, mean in zip(self.types, rngs, expected.tolist(), strict=True):
+        counts, uniforms, losses = [], [], []
+        for rng, mean, loss in zip(rngs, expected.tolist(), self.loss, strict=True):
             count = rng.poisson(mean)
-            # The victims' uniforms, then the days': one call gives the same numbers as two.
-            uniform = rng.random(2 * count)
-            victims.append(uniform[:count])
-            days.append(uniform[count:])
-            losses.append(ct.loss_yuan.sample(rng, count))
             counts.append(count)
-        crime_type = np.repeat(np.arange(len(self.types), dtype=np.int16), counts)
+            # The victims' uniforms, then the days': one call gives the same numbers as two.
+            uniforms.append(rng.random(2 * count))
+            losses.append(loss.sample(rng, count))
+        uniform = np.concatenate(uniforms)
+        victim = np.repeat(self._first_half, np.repeat(counts, 2))
+        crime_type = np.repeat(self._codes, counts)
         asset = self.asset[crime_type]
         # floor(u * size) is uniform on 0..size-1 among a type's exposed households (the minimum guards
         # u * size rounding up to size); Generator.integers costs several times more for the few dozen
         # draws of a month.
         size = self.exposed_count[crime_type]
-        drawn = np.minimum((np.concatenate(victims) * size).astype(np.int64), size - 1)
-        ends = np.cumsum(counts).tolist()
-        household = np.concatenate([drawn[end - count:end] if exposed is None else exposed[drawn[end - count:end]]
-                                    for exposed, count, end in zip(self.exposed, counts, ends, strict=True)],
-                                   dtype=np.int64)
-        loss = np.concatenate(losses).astype(float)
-        hit = asset != NO_ASSET
-        # A loss is bounded by the value of the asset hit.
-        loss[hit] = np.minimum(loss[hit], self.population.asset_value_yuan[asset[hit], household[hit]])
-        day = start_day + np.concatenate(days) * (end_day - start_day)
+        household = np.minimum((uniform[victim] * size).astype(np.int64), size - 1)
+        first = 0
+        for exposed, count in zip(self.exposed, counts, strict=True):
+            if exposed is not None:  # the k-th exposed household, from the k drawn
+                household[first:first + count] = exposed[household[first:first + count]]
+            first += count
+        # A loss is bounded by the value of the asset hit (a type without one reads a value it ignores).
+        value = self._values[self._value_row[crime_type] + household]
+        loss = np.concatenate(losses, dtype=float)
+        loss = np.where(asset != NO_ASSET, np.minimum(loss, value), loss)
+        day = start_day + uniform[~victim] * (end_day - start_day)
         order = np.argsort(day, kind="stable")
         return Incidents(day=day[order], household=household[order], crime_type=crime_type[order],
                          asset=asset[order], loss_yuan=loss[order])

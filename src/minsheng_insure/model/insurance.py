@@ -290,9 +290,11 @@ _VECTOR_MIN = 8
 
 def _claim_keys(household: np.ndarray, asset: np.ndarray, year: np.ndarray) -> list[int]:
     """One integer per (household, asset class, policy year), the key of what it has drawn:
-    household * 2**32 + asset * 2**20 + year, distinct for asset codes below 4,096 and policy
-    years below 2**20 (integers hash faster than tuples, and this is the claims desk's inner loop)."""
-    return (household.astype(np.int64) * 2**32 + asset.astype(np.int64) * 2**20 + year).tolist()
+    household + asset * 2**32 + year * 2**44, distinct for households below 2**32 and asset codes
+    below 4,096 (integers hash faster than tuples, and this is the claims desk's inner loop). The
+    household goes in the low bits because sets and dicts index by them: with the year there, every
+    key of a month fell in the same slot and each lookup probed a long chain."""
+    return (household.astype(np.int64) + asset.astype(np.int64) * 2**32 + year.astype(np.int64) * 2**44).tolist()
 
 
 class FundLedger:
@@ -363,7 +365,7 @@ class FundLedger:
         """
         n = day.size
         drawn = self._drawn
-        drawn_before = np.array([drawn.get(key, 0.0) for key in keys])
+        drawn_before = np.fromiter((drawn.get(key, 0.0) for key in keys), float, n)
         limit = np.empty(n)
         for y in set(year.tolist()):
             mine = year == y
