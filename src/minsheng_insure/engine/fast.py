@@ -48,8 +48,10 @@ class _Queue(Casebook):
         """Cases not yet started nor gone cold, in arrival order, and their arrival days (``_arrival``)."""
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
+        self._finished: list[int] = []
+        """Cases started that end before the day the queue has been advanced to, not yet reported."""
         self._running: list[int] = []
-        """Cases started and not yet reported finished."""
+        """Cases started that end on or after it, not yet reported finished (looked at each review)."""
         self._free = [first_day] * investigators
         """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
         self._retired: list[float] = []
@@ -95,8 +97,9 @@ class _Queue(Casebook):
 
     def take_finished(self) -> np.ndarray:
         end_day, now = self.end_day, self.now
-        done = [case for case in self._running if end_day[case] < now]
+        done = self._finished + [case for case in self._running if end_day[case] < now]
         self._running = [case for case in self._running if not end_day[case] < now]
+        self._finished = []
         return np.fromiter(done, np.int64, len(done))
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -113,7 +116,7 @@ class FifoQueue(_Queue):
     def advance(self, until: float) -> None:
         # The engine's innermost loop: everything local, one heap operation per case.
         free, pending, arrivals, changes = self._free, self._pending, self._arrival, self._changes
-        running = self._running
+        running, finished = self._running, self._finished
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
         stop, heapreplace = self.stop_day, heapq.heapreplace
         i, count = self._next, len(pending)
@@ -141,7 +144,7 @@ class FifoQueue(_Queue):
                 end = INF  # the investigation outlasts the clock: neither it nor its investigator returns
             else:
                 end_day[case] = end
-                running.append(case)
+                (finished if end < until else running).append(case)  # known finished by the next review
             heapreplace(free, end)
         self._next = i
         self.now = until
@@ -164,7 +167,8 @@ class PriorityQueue(_Queue):
         free, pending, arrivals, changes, waiting = self._free, self._pending, self._arrival, self._changes, \
             self._waiting
         deadline, effort, start_day, end_day = self._deadline, self._effort, self.start_day, self.end_day
-        priority, running, cold, cold_day = self._priority, self._running, self._cold, self.cold_day
+        priority, running, finished, cold, cold_day = self._priority, self._running, self._finished, self._cold, \
+            self.cold_day
         stop = self.stop_day
         heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
         i, count = self._next, len(pending)
@@ -211,7 +215,7 @@ class PriorityQueue(_Queue):
             finish = now + effort[case]
             if finish <= stop:
                 end_day[case] = finish
-                running.append(case)
+                (finished if finish < until else running).append(case)
             else:
                 finish = INF  # the investigation outlasts the clock: neither it nor its investigator returns
             heapreplace(free, finish)

@@ -67,21 +67,28 @@ class Outcomes:
         return self.aware & self.reported
 
 
-def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
+def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray, rng: np.random.Generator,
+                    exponential_means: np.ndarray | None = None) -> np.ndarray:
     """One draw per incident from its crime type's distribution: each type's draws in turn, given to
-    its incidents in their order."""
-    counts = np.bincount(crime_type, minlength=len(distributions))
-    if all(isinstance(dist, Exponential) for dist in distributions):
+    its incidents in their order. ``exponential_means``: each type's mean, when every distribution is
+    exponential (``_exponential_means``)."""
+    out = np.empty(crime_type.size)
+    order = np.argsort(crime_type, kind="stable")
+    if exponential_means is not None:
         # Exponential(m) is m times a standard exponential, drawn one after the other: one call gives
         # the same numbers as a call per type.
-        draws = rng.standard_exponential(crime_type.size) * np.repeat([d.mean for d in distributions], counts)
-    else:
-        draws = np.concatenate([dist.sample(rng, count) for dist, count in zip(distributions, counts.tolist(),
-                                                                                strict=True)])
-    out = np.empty(crime_type.size)
-    out[np.argsort(crime_type, kind="stable")] = draws
+        out[order] = rng.standard_exponential(crime_type.size)
+        return out * exponential_means[crime_type]
+    counts = np.bincount(crime_type, minlength=len(distributions)).tolist()
+    out[order] = np.concatenate([dist.sample(rng, count) for dist, count in zip(distributions, counts, strict=True)])
     return out
+
+
+def _exponential_means(distributions: list[Distribution]) -> np.ndarray | None:
+    """Each distribution's mean when all are exponential, else None."""
+    if all(isinstance(dist, Exponential) for dist in distributions):
+        return np.array([dist.mean for dist in distributions])
+    return None
 
 
 class CaseRules:
@@ -99,6 +106,7 @@ class CaseRules:
         self.clearance_log_odds = base_log_odds(self._by_type(s.investigation.clearance_probability))
         self.covered = covered_cells(self.cover, np.array([ct.insurable for ct in s.crime_types.values()]))
         self.effort = [s.investigation.effort_days[name] for name in s.crime_types]
+        self.effort_means = _exponential_means(self.effort)
         self.covered_assets = [i for i in range(len(population.asset_names)) if self.cover["covered"][i]]
         if s.fraud.staged_per_1000_insured_aware_per_year > 0:
             # Owners of each covered asset sorted by awareness threshold: the aware ones are always a prefix.
@@ -148,7 +156,7 @@ class CaseRules:
             p_clear, state.pressure)
         registered = draw_registrations(reported, p_register, rng["registration"]) | (in_act & reported)
 
-        effort = _sample_by_type(self.effort, ct, rng["policing"])
+        effort = _sample_by_type(self.effort, ct, rng["policing"], self.effort_means)
         patience = s.investigation.cold_after_days.sample(rng["policing"], n)
         clears = rng["policing"].random(n) < p_clear
 

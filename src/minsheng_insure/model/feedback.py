@@ -54,8 +54,7 @@ def _window_rate(numerator: list[np.ndarray], denominator: list[np.ndarray], mon
     """Ratio of the sums over the last ``months`` monthly counts (NaN where nothing to divide by)."""
     # Counts: added in any order, the sums are exact.
     num, den = (sum(window[1:], window[0]) for window in (numerator[-months:], denominator[-months:]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.maximum(den, 1e-300), np.nan)
+    return np.divide(num, den, out=np.full(den.shape, np.nan), where=den > 0)
 
 
 class FeedbackController:
@@ -126,11 +125,12 @@ class FeedbackController:
 
     def timeline_row(self, replication: int, now: float, investigators: int) -> dict[str, float]:
         """The state the month starting on ``now`` meets, as one row of the timeline."""
-        s, state = self.scenario, self.state
+        s, state, belief = self.scenario, self.state, self.payment_belief()
         return {
             "replication": replication, "day": now, "investigators": investigators,
             "awareness_share": state.awareness if now >= s.insurance.start_day else 0.0,
-            "trust_mean": float(state.trust.mean()), "registration_pressure": float(state.pressure),
-            "payment_belief_mean": float(self.payment_belief().mean()),
+            # The sum over the count is what ``mean`` computes, without its checks (a month's review asks twice).
+            "trust_mean": float(state.trust.sum()) / state.trust.size, "registration_pressure": float(state.pressure),
+            "payment_belief_mean": float(belief.sum()) / belief.size,
             **dict(zip(self._rate_scale_columns, state.rate_scale.tolist(), strict=True)),
         }
