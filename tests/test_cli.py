@@ -142,3 +142,23 @@ def test_compare_refuses_a_different_county(files, tmp_path) -> None:
     (tmp_path / "base.toml").write_text(files["base"].read_text())
     done = minsheng("compare", str(tmp_path / "base.toml"), str(bigger), "-n", "1")
     assert done.returncode == 2 and "county.households: differs" in done.stderr
+
+
+def test_an_unexpected_error_prints_its_notes_too(monkeypatch, capsys) -> None:
+    """A save that failed on its thread while a later step failed is a note on that step's error: the
+    user must see both, not only the first."""
+    import sys
+
+    from minsheng_insure import cli
+
+    def broken() -> None:
+        error = RuntimeError("tables broke")
+        error.add_note("saving a result failed too: OSError: disk full")
+        raise error
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.setattr(sys, "argv", ["minsheng", "run", "x.toml"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    err = capsys.readouterr().err
+    assert "tables broke" in err and "saving a result failed too: OSError: disk full" in err

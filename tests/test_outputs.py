@@ -104,3 +104,14 @@ def test_messages_fill_in_without_clashing_with_the_lookup() -> None:
         fields = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("en", "zh")]
         assert fields[0] == fields[1], key                  # both languages take the same values
         assert not fields[0] & {"key", "lang"}, key          # label(key, lang, **values) would refuse them
+
+
+def test_a_failed_save_is_not_lost_when_a_later_step_fails_too(tmp_path) -> None:
+    """The saves run on a thread: when the tables fail after a save failed, both errors reach the user."""
+    from minsheng_insure.report import bundle
+
+    with pytest.raises(RuntimeError, match="tables broke") as caught, bundle._saving() as save:
+        save(tmp_path / "not-a-folder" / "x", None)  # type: ignore[arg-type]  # no result: the save fails
+        raise RuntimeError("tables broke")
+    assert any("saving a result failed too" in note for note in caught.value.__notes__)
+

@@ -106,6 +106,8 @@ def main() -> None:
         if _debug:
             raise
         _error(_say("err_unexpected", error=f"{type(e).__name__}: {e}"))
+        for note in getattr(e, "__notes__", ()):  # e.g. a save that failed on its thread too
+            _error(note)
         sys.exit(EXIT_FAILED)
 
 

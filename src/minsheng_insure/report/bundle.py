@@ -61,10 +61,17 @@ def _saving() -> Iterator[Save]:
     """A ``save(folder, result)`` that writes a saved result on a thread while the caller goes on to the
     tables, workbook and plots: Parquet encodes outside the interpreter lock, so on a second core the
     saving costs the command next to nothing. Every save has finished when the block ends (its error,
-    if any, is raised there); a block that fails still waits for the saves, so they are kept."""
+    if any, is raised there); a block that fails still waits for the saves, so they are kept, and a save
+    that failed too is named in a note on the block's error rather than lost."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minsheng-save") as pool:
         saves: list[Future[None]] = []
-        yield lambda folder, result: saves.append(pool.submit(save_result, folder, result, __version__))
+        try:
+            yield lambda folder, result: saves.append(pool.submit(save_result, folder, result, __version__))
+        except BaseException as error:
+            for done in saves:
+                if (failure := done.exception()) is not None:  # waits for the save
+                    error.add_note(f"saving a result failed too: {type(failure).__name__}: {failure}")
+            raise
         for done in saves:
             done.result()
 
