@@ -366,14 +366,18 @@ class FundLedger:
         n = day.size
         drawn = self._drawn
         drawn_before = np.fromiter((drawn.get(key, 0.0) for key in keys), float, n)
-        limit = np.empty(n)
-        for y in set(year.tolist()):
-            mine = year == y
-            limit[mine] = np.asarray(self._limit(y))[asset[mine]]
+        years = list(dict.fromkeys(year.tolist()))
+        if len(years) == 1:  # a month's claims mostly fall in one policy year
+            limit = np.asarray(self._limit(years[0]))[asset]
+        else:
+            limit = np.empty(n)
+            for y in years:
+                mine = year == y
+                limit[mine] = np.asarray(self._limit(y))[asset[mine]]
         owed = np.minimum(amount, limit - drawn_before)
         approved, paid = np.zeros(n), np.zeros(n)
         denial = np.where(owed > 0, 0, HOUSEHOLD_LIMIT).astype(np.int8)
-        for y in dict.fromkeys(year.tolist()):
+        for y in years:
             rows = np.flatnonzero((denial == 0) & (year == y))
             if not rows.size:
                 continue
@@ -388,14 +392,16 @@ class FundLedger:
                     account.exhausted_day = float(day[rows[reached[0]]])
             if self.rule == "pro_rata":
                 got = claim
+                credited = got > 0
             else:
                 got = np.minimum(claim, np.maximum(account.fund_yuan - running[:-1], 0.0))
                 paid[rows] = got
                 account.paid_yuan = float(np.add.accumulate(np.concatenate([[account.paid_yuan], got]))[-1])
-                account.paid_claims += int((got > 0).sum())
-                account.refused += int((got <= 0).sum())
-                denial[rows[got <= 0]] = BUDGET_EXHAUSTED
-            credited = got > 0
+                credited = got > 0
+                paid_now = int(np.count_nonzero(credited))
+                account.paid_claims += paid_now
+                account.refused += rows.size - paid_now
+                denial[rows[~credited]] = BUDGET_EXHAUSTED
             drawn.update(zip([keys[i] for i in rows[credited].tolist()],
                              (drawn_before[rows] + got)[credited].tolist(), strict=True))
         return approved, paid, denial
