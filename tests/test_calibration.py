@@ -259,6 +259,15 @@ def test_calibrate_fits_saves_and_writes(county, tmp_path: Path) -> None:
     assert fitted.provenance["belief.prior_claims"].startswith("calibrated by minsheng calibrate (rejection ABC")
 
 
+def test_calibrate_prints_its_tables_in_chinese_under_minsheng_lang_zh(county) -> None:
+    done = minsheng("calibrate", str(county["scenario"]), "--targets", str(county["reachable"]), *FREE, *TINY,
+                    lang="zh")
+    assert done.returncode == 0, done.stderr
+    for words in ("6次抽样中接受3次", "后验中位数处的拟合", "后验预测", "资金", "个县年"):
+        assert words in done.stdout, words
+    assert "draws accepted" not in done.stdout and "Posterior predictive" not in done.stdout
+
+
 def test_calibrate_refuses_to_write_a_fit_that_misses(county) -> None:
     before = county["scenario"].read_text(encoding="utf-8")
     done = minsheng("calibrate", str(county["scenario"]), "--targets", str(county["unreachable"]), *FREE, *TINY,

@@ -480,29 +480,28 @@ def calibrate(
             progress=None if quiet else lambda line: err_console.print(line, highlight=False))
         if staging is not None:
             fitting.save_calibration(result, staging)
-    posterior = Table(title=f"{s.name}: {len(result.abc.accepted)} of {draws} draws accepted ({replications} "
-                            f"replications each, seed {seed}); median and 95% interval of the accepted sets")
-    for col in ("parameter", "prior", "median", "95% interval"):
-        posterior.add_column(col, justify="left" if col == "parameter" else "right")
+    posterior = Table(title=_say("cal_posterior_title", scenario=s.name, accepted=len(result.abc.accepted),
+                                 draws=draws, replications=replications, seed=seed))
+    for key in ("cal_parameter", "cal_prior", "cal_median", "cal_interval"):
+        posterior.add_column(_say(key), justify="left" if key == "cal_parameter" else "right")
     for row in result.abc.posterior().itertuples(index=False):
         posterior.add_row(row.parameter, f"{row.prior_low:g} - {row.prior_high:g}", f"{row.median:.4g}",
                           f"[{row.low:.4g}, {row.high:.4g}]")
     out_console.print(posterior)
-    check = Table(title=f"Fit at the posterior median ({replications} replications, seed {seed}, 95% CIs); rows "
-                        "without a target were not used by the fit")
-    for col in ("statistic", "periods", "counted by", "change", "95% CI", "accepted sets' 95%", "target", "complete"):
-        check.add_column(col, justify="left" if col in ("statistic", "periods", "counted by") else "right")
+    check = Table(title=_say("cal_check_title", replications=replications, seed=seed))
+    for key in ("cal_statistic", "cal_periods", "cal_counted_by", "col_change", "col_ci", "cal_accepted",
+                "cal_target", "cal_complete"):
+        check.add_column(_say(key), justify="left" if key in ("cal_statistic", "cal_periods", "cal_counted_by")
+                         else "right")
     for row in result.check.itertuples(index=False):
         has_target = row.target_pct == row.target_pct
         check.add_row(row.statistic, f"{row.period} / {row.against}", row.counted_by, fmt_pct(row.change_pct),
                       f"[{fmt_pct(row.change_pct_ci_low)}, {fmt_pct(row.change_pct_ci_high)}]",
                       f"[{fmt_pct(row.accepted_low)}, {fmt_pct(row.accepted_high)}]" if has_target else "",
-                      fmt_pct(row.target_pct) if has_target else "", "yes" if row.complete else "no")
+                      fmt_pct(row.target_pct) if has_target else "", _say("cal_yes" if row.complete else "cal_no"))
     out_console.print(check)
-    predictive = Table(title="Posterior predictive: median [95% interval] over the accepted sets' means "
-                             "(changes over the first target's periods; loss ratio and valid claims paid: "
-                             "the first policy year)")
-    predictive.add_column("budget (万元)", justify="right")
+    predictive = Table(title=_say("cal_predictive_title"))
+    predictive.add_column(_say("cal_budget"), justify="right")
     wide = result.predictive.pivot(index="budget_yuan", columns="output")
     outputs = list(dict.fromkeys(result.predictive["output"]))
     for name in outputs:
@@ -516,14 +515,15 @@ def calibrate(
             cells.append(f"{show(median)} [{show(low)}, {show(high)}]")
         predictive.add_row(f"{budget / 10_000:g}", *cells)
     out_console.print(predictive)
-    out_console.print(f"{result.county_years:,.0f} county-years simulated in {result.seconds:.0f} s", highlight=False)
+    out_console.print(_say("cal_done", county_years=f"{result.county_years:,.0f}", seconds=f"{result.seconds:.0f}"),
+                      highlight=False)
     if write:
         try:
             fitting.write_calibration(scenario, result)
         except fitting.CalibrationNotWritten as e:
-            err_console.print(f"error: {e}", highlight=False, markup=False)
+            _error(str(e))
             raise typer.Exit(EXIT_FAILED) from None
-        err_console.print(f"wrote the posterior median and its provenance into {scenario}")
+        err_console.print(_say("cal_wrote", path=scenario), highlight=False, markup=False)
 
 
 def _free(text: str) -> tuple[str, tuple[float, float] | None]:

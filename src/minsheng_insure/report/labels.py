@@ -408,6 +408,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ran_out_share": {"en": "Fund ran out (share of replications)", "zh": "资金用尽（占重复次数比例）"},
     "premium_per_extra_reported": {"en": "Premium per extra reported case (yuan)", "zh": "每多报案一件保费（元）"},
     "premium_per_extra_cleared": {"en": "Premium per extra cleared case (yuan)", "zh": "每多破案一件保费（元）"},
+    # calibrate's terminal tables
+    "cal_posterior_title": {
+        "en": "{scenario}: {accepted} of {draws} draws accepted ({replications} replications each, seed {seed}); "
+              "median and 95% interval of the accepted sets",
+        "zh": "{scenario}：{draws}次抽样中接受{accepted}次（每次{replications}次重复，随机种子{seed}）；"
+              "接受参数组的中位数与95%区间"},
+    "cal_parameter": {"en": "parameter", "zh": "参数"},
+    "cal_prior": {"en": "prior", "zh": "先验范围"},
+    "cal_median": {"en": "median", "zh": "中位数"},
+    "cal_interval": {"en": "95% interval", "zh": "95%区间"},
+    "cal_check_title": {
+        "en": "Fit at the posterior median ({replications} replications, seed {seed}, 95% CIs); rows without a "
+              "target were not used by the fit",
+        "zh": "后验中位数处的拟合（{replications}次重复，随机种子{seed}，95%置信区间）；没有目标值的行未参与拟合"},
+    "cal_statistic": {"en": "statistic", "zh": "统计量"},
+    "cal_periods": {"en": "periods", "zh": "时期"},
+    "cal_counted_by": {"en": "counted by", "zh": "计数口径"},
+    "cal_accepted": {"en": "accepted sets' 95%", "zh": "接受参数组的95%区间"},
+    "cal_target": {"en": "target", "zh": "目标值"},
+    "cal_complete": {"en": "complete", "zh": "统计期完整"},
+    "cal_yes": {"en": "yes", "zh": "是"},
+    "cal_no": {"en": "no", "zh": "否"},
+    "cal_predictive_title": {
+        "en": "Posterior predictive: median [95% interval] over the accepted sets' means (changes over the first "
+              "target's periods; loss ratio and valid claims paid: the first policy year)",
+        "zh": "后验预测：接受参数组均值的中位数 [95%区间]（变化按第一个目标的时期计；赔付率与有效理赔支付比例："
+              "第一个保单年度）"},
+    "cal_budget": {"en": "budget (万元)", "zh": "资金（万元）"},
+    "cal_done": {"en": "{county_years} county-years simulated in {seconds} s",
+                 "zh": "共模拟{county_years}个县年，用时{seconds}秒"},
+    "cal_wrote": {"en": "wrote the posterior median and its provenance into {path}",
+                  "zh": "已将后验中位数及其来源写入 {path}"},
 }
 
 
