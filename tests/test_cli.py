@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from commands import minsheng
-from minsheng_insure import load_scenario
+from minsheng_insure import cli, load_scenario
 from minsheng_insure.scenario.loading import scenario_to_toml
 
 from factories import small_scenario
@@ -147,10 +148,6 @@ def test_compare_refuses_a_different_county(files, tmp_path) -> None:
 def test_an_unexpected_error_prints_its_notes_too(monkeypatch, capsys) -> None:
     """A save that failed on its thread while a later step failed is a note on that step's error: the
     user must see both, not only the first."""
-    import sys
-
-    from minsheng_insure import cli
-
     def broken() -> None:
         error = RuntimeError("tables broke")
         error.add_note("saving a result failed too: OSError: disk full")
@@ -158,7 +155,8 @@ def test_an_unexpected_error_prints_its_notes_too(monkeypatch, capsys) -> None:
 
     monkeypatch.setattr(cli, "app", broken)
     monkeypatch.setattr(sys, "argv", ["minsheng", "run", "x.toml"])
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exited:
         cli.main()
+    assert exited.value.code == cli.EXIT_FAILED
     err = capsys.readouterr().err
     assert "tables broke" in err and "saving a result failed too: OSError: disk full" in err

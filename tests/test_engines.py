@@ -3,6 +3,7 @@ and the budget figures come from the funds the claims desks recorded."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import numpy as np
@@ -220,8 +221,6 @@ def test_engines_agree_when_accountability_cuts_and_restores_investigators(prior
 def test_a_finished_fast_run_leaves_nothing_for_the_garbage_collector() -> None:
     """A run in a reference cycle waits for the collector, which then walks its case lists (a few ms
     a county-year) and keeps them in memory meanwhile: a run must be freed the moment it returns."""
-    import gc
-
     scenario, engine = small_scenario(), get_engine("fast")
     engine.run(scenario, 1, 0)  # imports and caches made once
     gc.collect()
@@ -233,3 +232,22 @@ def test_a_finished_fast_run_leaves_nothing_for_the_garbage_collector() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_county_without_asset_classes_runs_on_both_engines() -> None:
+    """Crimes against households only (no asset class to own, value or cover): nothing is insured, no loss
+    is bounded by an asset's value, and the engines agree (both once failed on an empty asset table)."""
+    data = small_data()
+    data["county"]["assets"] = {}
+    data["insurance"]["coverage"] = {}
+    data["crime_types"] = {"fraud": data["crime_types"]["fraud"], "assault": {
+        "rate_per_1000_households_per_year": 30, "loss_yuan": {"dist": "exponential", "mean": 500}}}
+    for table in (data["reporting"]["intercept"], data["registration"]["probability"],
+                  data["investigation"]["clearance_probability"]):
+        table["assault"] = table.pop("burglary")
+        table.pop("cattle")
+    data["investigation"]["effort_days"] = {"fraud": {"dist": "fixed", "value": 5},
+                                            "assault": {"dist": "exponential", "mean": 3}}
+    fast, reference = both(Scenario.model_validate(data))
+    assert fast.events["incident_id"].size > 0 and not fast.events["insured"].any()
+    assert differences(fast, reference) == []

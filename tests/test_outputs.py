@@ -8,6 +8,7 @@ import pytest
 
 from commands import minsheng
 from minsheng_insure.api import compare, simulate
+from minsheng_insure.report import bundle
 from minsheng_insure.report.labels import cli_language, label
 from minsheng_insure.report.numbers import cell, fmt, fmt_ci, fmt_pct
 from minsheng_insure.report.tables import headline_display
@@ -108,10 +109,19 @@ def test_messages_fill_in_without_clashing_with_the_lookup() -> None:
 
 def test_a_failed_save_is_not_lost_when_a_later_step_fails_too(tmp_path) -> None:
     """The saves run on a thread: when the tables fail after a save failed, both errors reach the user."""
-    from minsheng_insure.report import bundle
-
-    with pytest.raises(RuntimeError, match="tables broke") as caught, bundle._saving() as save:
-        save(tmp_path / "not-a-folder" / "x", None)  # type: ignore[arg-type]  # no result: the save fails
+    with pytest.raises(RuntimeError, match="tables broke") as caught, bundle._saving("en") as save:
+        save(tmp_path, None)  # type: ignore[arg-type]  # no result to save: this save fails
         raise RuntimeError("tables broke")
-    assert any("saving a result failed too" in note for note in caught.value.__notes__)
+    assert any(note.startswith("saving a result failed too: ") for note in caught.value.__notes__)
 
+
+def test_every_failed_save_and_a_failed_report_reach_the_user(tmp_path) -> None:
+    """Two saves fail after the rest succeeded but the report did not: the first save's error is raised,
+    the second save and the report are notes on it, in the command line's language."""
+    with pytest.raises(AttributeError) as caught, bundle._saving("zh") as save:
+        save(tmp_path / "a", None)  # type: ignore[arg-type]
+        save(tmp_path / "b", None)  # type: ignore[arg-type]
+        save.kept(RuntimeError("report broke"))
+    notes = caught.value.__notes__
+    assert len(notes) == 2 and notes[0].startswith(label("note_save_failed", "zh", error="AttributeError"))
+    assert notes[1] == label("note_output_failed", "zh", error="RuntimeError: report broke") and "报告" in notes[1]

@@ -41,8 +41,9 @@ class Casebook:
     def _recorded_days(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per case, the day its investigation started and ended and the day it went cold (NaN: never)."""
         # fromiter with a count costs about half what np.array does for a list of floats.
-        return tuple(np.fromiter(days, float, len(days))  # type: ignore[return-value]
-                     for days in (self.start_day, self.end_day, self.cold_day))
+        start, end, cold = (np.fromiter(days, float, len(days)) for days in (self.start_day, self.end_day,
+                                                                             self.cold_day))
+        return start, end, cold
 
     def take_cold(self) -> np.ndarray:
         taken, self._cold = self._cold, []

@@ -49,9 +49,10 @@ class _Queue(Casebook):
         self._next = 0
         self._changes: deque[tuple[float, int]] = deque()
         self._finished: list[int] = []
-        """Cases started that end before the day the queue has been advanced to, not yet reported."""
+        """Cases that ended before the ``until`` of the ``advance`` that started them, not yet reported."""
         self._running: list[int] = []
-        """Cases started that end on or after it, not yet reported finished (looked at each review)."""
+        """Cases that end on or after the ``until`` of the ``advance`` that started them, not yet reported
+        finished (looked at by each ``take_finished``)."""
         self._free = [first_day] * investigators
         """Heap of the days each investigator is next free (inf: busy past the clock's stop, for good)."""
         self._retired: list[float] = []

@@ -70,8 +70,8 @@ class Outcomes:
 def _sample_by_type(distributions: list[Distribution], crime_type: np.ndarray, rng: np.random.Generator,
                     exponential_means: np.ndarray | None = None) -> np.ndarray:
     """One draw per incident from its crime type's distribution: each type's draws in turn, given to
-    its incidents in their order. ``exponential_means``: each type's mean, when every distribution is
-    exponential (``_exponential_means``)."""
+    its incidents in their order. ``exponential_means``: each type's mean (in the distributions' unit,
+    e.g. days), when every distribution is exponential (``_exponential_means`` of ``distributions``)."""
     out = np.empty(crime_type.size)
     order = np.argsort(crime_type, kind="stable")
     if exponential_means is not None:

@@ -129,7 +129,7 @@ class FeedbackController:
         return {
             "replication": replication, "day": now, "investigators": investigators,
             "awareness_share": state.awareness if now >= s.insurance.start_day else 0.0,
-            # The sum over the count is what ``mean`` computes, without its checks (a month's review asks twice).
+            # The sum over the count is what ``mean`` computes, without its checks (it costs more than the sum).
             "trust_mean": float(state.trust.sum()) / state.trust.size, "registration_pressure": float(state.pressure),
             "payment_belief_mean": float(belief.sum()) / belief.size,
             **dict(zip(self._rate_scale_columns, state.rate_scale.tolist(), strict=True)),

@@ -88,12 +88,14 @@ class IncidentProcess:
                          * self.exposed_count)
         """Expected incidents per year of each type before seasonality and rate scales."""
         self.seasonality = np.array([ct.monthly_multiplier() for ct in self.types])
-        self.loss = [ct.loss_yuan for ct in self.types]
+        self.severity = [ct.loss_yuan for ct in self.types]
+        """Each type's loss distribution (yuan)."""
         self._codes = np.arange(len(self.types), dtype=np.int64)
+        """The types' codes, repeated by their counts for a month's incidents."""
         self._first_half = np.tile([True, False], len(self.types))
         """Per type, its victims' uniforms (the first half of its draws) and then its days'."""
         self._values = population.asset_value_yuan.reshape(-1)
-        self._value_row = np.maximum(self.asset, 0).astype(np.int64) * population.households
+        self._value_row = np.maximum(self.asset, 0) * population.households
         """Asset values by ``row + household`` (a view, not a copy), and each type's row."""
 
     def draw(self, month: int, start_day: float, end_day: float, rngs: list[np.random.Generator],
@@ -107,12 +109,12 @@ class IncidentProcess:
         if rate_scale is not None:
             expected = expected * rate_scale
         counts, uniforms, losses = [], [], []
-        for rng, mean, loss in zip(rngs, expected.tolist(), self.loss, strict=True):
+        for rng, mean, severity in zip(rngs, expected.tolist(), self.severity, strict=True):
             count = rng.poisson(mean)
             counts.append(count)
             # The victims' uniforms, then the days': one call gives the same numbers as two.
             uniforms.append(rng.random(2 * count))
-            losses.append(loss.sample(rng, count))
+            losses.append(severity.sample(rng, count))
         uniform = np.concatenate(uniforms)
         victim = np.repeat(self._first_half, np.repeat(counts, 2))
         crime_type = np.repeat(self._codes, counts)
@@ -127,10 +129,11 @@ class IncidentProcess:
             if exposed is not None:  # the k-th exposed household, from the k drawn
                 household[first:first + count] = exposed[household[first:first + count]]
             first += count
-        # A loss is bounded by the value of the asset hit (a type without one reads a value it ignores).
-        value = self._values[self._value_row[crime_type] + household]
         loss = np.concatenate(losses, dtype=float)
-        loss = np.where(asset != NO_ASSET, np.minimum(loss, value), loss)
+        if self._values.size:  # a county without asset classes has no value to bound a loss by
+            # A loss is bounded by the value of the asset hit (a type without one reads a value it ignores).
+            value = self._values[self._value_row[crime_type] + household]
+            loss = np.where(asset != NO_ASSET, np.minimum(loss, value), loss)
         day = start_day + uniform[~victim] * (end_day - start_day)
         order = np.argsort(day, kind="stable")
         return Incidents(day=day[order], household=household[order], crime_type=crime_type[order],

@@ -180,6 +180,8 @@ def claim_amount(table: dict[str, np.ndarray], asset: np.ndarray, loss_yuan: np.
                  limit_scale: np.ndarray | float = 1.0) -> np.ndarray:
     """What each claim asks for, yuan: loss less deductible, less co-payment, capped per claim
     (the limit times ``limit_scale``, below 1 once a renewal has tightened it)."""
+    if not table["deductible_yuan"].size:  # a county without asset classes: nothing can be covered
+        return np.zeros(np.shape(loss_yuan))
     code = np.maximum(asset, 0)
     above = np.maximum(loss_yuan - table["deductible_yuan"][code], 0.0)
     return np.minimum(above * (1.0 - table["copay_share"][code]), table["per_claim_limit_yuan"][code] * limit_scale)

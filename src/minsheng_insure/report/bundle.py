@@ -56,24 +56,52 @@ def _write_table(table: pd.DataFrame, stem: Path, formats: set[str]) -> None:
 Save = Callable[[Path, SimulationResult], None]
 
 
+class _Saves:
+    """``save(folder, result)`` writes a saved result on a thread while the caller goes on to the tables,
+    workbook and plots (Parquet encodes outside the interpreter lock, so on a second core saving costs the
+    command next to nothing); ``kept(failure)`` hands back the block's own returned failure (a workbook
+    or report that could not be made) so that a failed save does not hide it. See ``_saving``."""
+
+    def __init__(self, pool: ThreadPoolExecutor, lang: Lang) -> None:
+        self._pool, self._lang = pool, lang
+        self._futures: list[Future[None]] = []
+        self.returned: Exception | None = None
+
+    def __call__(self, folder: Path, result: SimulationResult) -> None:
+        self._futures.append(self._pool.submit(save_result, folder, result, __version__))
+
+    def kept(self, failure: Exception | None) -> Exception | None:
+        self.returned = failure
+        return failure
+
+    def failures(self) -> list[BaseException]:
+        """The saves that failed, once every save has finished."""
+        return [error for error in (done.exception() for done in self._futures) if error is not None]
+
+    def note(self, error: BaseException, key: str, failure: BaseException) -> None:
+        error.add_note(label(key, self._lang, error=f"{type(failure).__name__}: {failure}"))
+
+
 @contextlib.contextmanager
-def _saving() -> Iterator[Save]:
-    """A ``save(folder, result)`` that writes a saved result on a thread while the caller goes on to the
-    tables, workbook and plots: Parquet encodes outside the interpreter lock, so on a second core the
-    saving costs the command next to nothing. Every save has finished when the block ends (its error,
-    if any, is raised there); a block that fails still waits for the saves, so they are kept, and a save
-    that failed too is named in a note on the block's error rather than lost."""
+def _saving(lang: Lang) -> Iterator[_Saves]:
+    """Saves on a thread (``_Saves``) for the block. Every save has finished when the block ends, so a
+    block that fails still keeps them. No failure is lost: the block's error, else the first failed
+    save, is raised, and every other failed save, and the block's returned failure, is a note on it."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minsheng-save") as pool:
-        saves: list[Future[None]] = []
+        saves = _Saves(pool, lang)
         try:
-            yield lambda folder, result: saves.append(pool.submit(save_result, folder, result, __version__))
+            yield saves
         except BaseException as error:
-            for done in saves:
-                if (failure := done.exception()) is not None:  # waits for the save
-                    error.add_note(f"saving a result failed too: {type(failure).__name__}: {failure}")
+            for failure in saves.failures():
+                saves.note(error, "note_save_failed", failure)
             raise
-        for done in saves:
-            done.result()
+        failures = saves.failures()
+        if failures:
+            for failure in failures[1:]:
+                saves.note(failures[0], "note_save_failed", failure)
+            if saves.returned is not None:
+                saves.note(failures[0], "note_output_failed", saves.returned)
+            raise failures[0]
 
 
 def _write_side(folder: Path, result: SimulationResult, formats: set[str], save: Save) -> pd.DataFrame:
@@ -93,19 +121,19 @@ def write_run(folder: Path, result: SimulationResult, formats: set[str], lang: L
     The results and tables are written first; if the workbook, plots or report then fail, the error is
     returned rather than raised, so the caller keeps what was computed (see ``_report``).
     """
-    with _saving() as save:
+    with _saving(lang) as save:
         summary = _write_side(folder, result, formats, save)
         metadata = _write_info(folder, {"command": "run", "formats": sorted(formats), "lang": lang, **info})
         workbook = _guarded(lambda: _workbook()(folder / "summary.xlsx", lang, result.scenario, {"": summary},
                                                 metadata=metadata)) if "xlsx" in formats else None
-        return _report(folder, lang, result) or workbook
+        return save.kept(_report(folder, lang, result) or workbook)
 
 
 def write_comparison(folder: Path, comparison: Comparison, formats: set[str], lang: Lang,
                      info: dict, yoy: dict[str, pd.DataFrame] | None = None) -> Exception | None:
     """Everything a comparison produces, into ``folder``; like ``write_run``, returns a report failure.
     ``yoy``: year-on-year tables by scenario name (``--yoy``), written as ``yoy.*``."""
-    with _saving() as save:
+    with _saving(lang) as save:
         summaries = {side: _write_side(folder / side, getattr(comparison, side), formats, save)
                      for side in ("baseline", "scenario")}
         table = comparison_table(comparison)
@@ -117,7 +145,7 @@ def write_comparison(folder: Path, comparison: Comparison, formats: set[str], la
             {comparison.scenario.scenario.name: summaries["scenario"], comparison.baseline.scenario.name:
              summaries["baseline"]}, comparison=table, baseline=comparison.baseline.scenario, metadata=metadata,
             policy_years=_answers((comparison,)))) if "xlsx" in formats else None
-        return _report(folder, lang, comparison.scenario, comparison) or workbook
+        return save.kept(_report(folder, lang, comparison.scenario, comparison) or workbook)
 
 
 def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, info: dict,
@@ -125,7 +153,7 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
     """Everything a comparison of several scenarios produces: the baseline in ``baseline/``, scenario
     ``i`` in ``scenarios/i/`` (1, 2, ... in the command's order), one tidy ``comparison.*`` with a
     scenario column, a workbook whose first sheet has a column per scenario, plots and the report."""
-    with _saving() as save:
+    with _saving(lang) as save:
         _write_side(folder / "baseline", ladder.baseline, formats, save)
         for i, result in enumerate(ladder.scenarios, start=1):
             _write_side(folder / "scenarios" / str(i), result, formats, save)
@@ -139,7 +167,7 @@ def write_ladder(folder: Path, ladder: Ladder, formats: set[str], lang: Lang, in
             metadata=metadata, first_sheets={label("sheet_ladder", lang): ladder_wide(ladder, lang)},
             others=tuple(r.scenario for r in ladder.scenarios[:-1]), policy_years=_answers(ladder.pairs))) \
             if "xlsx" in formats else None
-        return _guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook
+        return save.kept(_guarded(lambda: build_report(folder, lang, ladder.scenarios[-1], ladder=ladder)) or workbook)
 
 
 def _write_answers(folder: Path, pairs: tuple[Comparison, ...], yoy: dict[str, pd.DataFrame] | None,

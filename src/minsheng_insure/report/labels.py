@@ -408,6 +408,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ran_out_share": {"en": "Fund ran out (share of replications)", "zh": "资金用尽（占重复次数比例）"},
     "premium_per_extra_reported": {"en": "Premium per extra reported case (yuan)", "zh": "每多报案一件保费（元）"},
     "premium_per_extra_cleared": {"en": "Premium per extra cleared case (yuan)", "zh": "每多破案一件保费（元）"},
+    # notes on an error: what failed besides it
+    "note_save_failed": {"en": "saving a result failed too: {error}", "zh": "保存结果也失败了：{error}"},
+    "note_output_failed": {"en": "the workbook or report failed too: {error}", "zh": "工作簿或报告也生成失败：{error}"},
     # calibrate's terminal tables
     "cal_posterior_title": {
         "en": "{scenario}: {accepted} of {draws} draws accepted ({replications} replications each, seed {seed}); "
