@@ -129,17 +129,17 @@ class SimulationResult:
         """The property scheme's policy years with calendar dates: premium, incurred and paid claims,
         loss ratio (incurred / premium), share of valid claims paid, how often and when (mean date
         over the replications where it happened) the fund or the insurer's cap ran out (nothing for a
-        fund of 0, which has nothing to run out of), and the
-        result (insurer: premium less loading less paid; county fund: what is left). Money in yuan,
-        means over replications, read from ``funds``."""
+        fund of 0, which has nothing to run out of), and the result (insurer: premium less loading less
+        paid; county fund: what is left). Money in yuan, means over replications, read from ``funds``."""
         rows = self.funds[self.funds["fund"] == "property"]
         grouped = rows.groupby("policy_year")
+        exhausted_day = grouped["exhausted_day"]
+        funded = grouped["fund_yuan"].mean() > 0  # a fund of 0 has nothing to run out of
         table = pd.DataFrame({
             "premium_yuan": grouped["budget_yuan"].mean(), "incurred_yuan": grouped["approved_yuan"].mean(),
             "paid_yuan": grouped["paid_yuan"].mean(), "claims_decided": grouped["claims_decided"].mean(),
             "claims_paid": grouped["claims_paid"].mean(), "claims_refused": grouped["claims_refused"].mean(),
-            "ran_out_share": grouped["exhausted_day"].apply(lambda d: d.notna().mean()).where(
-                grouped["fund_yuan"].mean() > 0),
+            "ran_out_share": exhausted_day.apply(lambda d: d.notna().mean()).where(funded),
             "result_yuan": grouped["result_yuan"].mean(), "days_in_run": grouped["days_in_run"].first(),
         })
         table["loss_ratio"] = table["incurred_yuan"] / table["premium_yuan"].where(table["premium_yuan"] > 0)
@@ -150,7 +150,7 @@ class SimulationResult:
         table.insert(0, "start_date", [day_to_date(d, year) for d in dates["start_day"]])
         table.insert(1, "end_date", [day_to_date(d - 1, year) for d in dates["end_day"]])
         table["ran_out_date"] = [None if np.isnan(d) else day_to_date(d, year)
-                                 for d in grouped["exhausted_day"].mean().where(grouped["fund_yuan"].mean() > 0)]
+                                 for d in exhausted_day.mean().where(funded)]
         table["partial"] = table.pop("days_in_run") < DAYS_PER_YEAR
         return table.reset_index()
 
