@@ -173,6 +173,46 @@ def _queue_outcomes(queue_class: str, arrival: np.ndarray, effort: np.ndarray, p
     return [np.asarray(part, dtype=float) for part in queue.outcomes()]
 
 
+def _fast_queue_outcomes(queue_class: str, batches: list[tuple[float, tuple[np.ndarray, ...]]],
+                         investigators: int) -> list[np.ndarray]:
+    """Start, end and cold days of every case on a fast queue (by class name), each batch of cases
+    submitted on its day, as the months' cases are."""
+    from minsheng_insure.engine import fast
+
+    queue = getattr(fast, queue_class)(investigators, 1e9, 0.0)
+    queue.plan_capacity([(0.0, investigators)])
+    for day, cases in batches:
+        queue.advance(day)
+        queue.submit(*cases)
+    queue.advance(float("inf"))
+    return [np.asarray(part, dtype=float) for part in queue.outcomes()]
+
+
+@pytest.mark.parametrize("queue_class", ["FifoQueue", "PriorityQueue"])
+def test_fast_queues_take_cases_of_later_batches_by_day_then_id(queue_class: str) -> None:
+    """Batches submitted every 10 days with arrivals on whole days up to 25 days on, so that cases of an
+    earlier batch still to arrive fall on the same day as a later batch's: the queue takes them as if
+    all had come in one batch ordered by day, then id (the earlier batch first). (Simpy's queue takes
+    such exact ties in the order their arrivals were scheduled, which only whole-day arrivals meet;
+    the engines' random days never tie.)"""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        batches = []
+        for month in range(4):
+            n = int(rng.integers(0, 12))
+            arrival = np.sort(10.0 * month + rng.integers(0, 25, n)).astype(float)
+            # (Distinct priorities: a tie in priority goes to the smaller id, and ids differ between the two ways.)
+            priority = -rng.uniform(0, 3, n) if queue_class == "PriorityQueue" else arrival
+            batches.append((10.0 * month, (arrival, rng.uniform(1, 8, n), rng.uniform(0, 15, n), priority)))
+        investigators = int(rng.integers(1, 3))
+        whole = [np.concatenate(column) for column in zip(*(cases for _, cases in batches), strict=True)]
+        order = np.argsort(whole[0], kind="stable")  # by day, then id
+        at_once = _fast_queue_outcomes(queue_class, [(0.0, tuple(column[order] for column in whole))], investigators)
+        batched = _fast_queue_outcomes(queue_class, batches, investigators)
+        for in_batches, in_one in zip(batched, at_once, strict=True):
+            np.testing.assert_array_equal(in_batches[order], in_one)
+
+
 @pytest.mark.parametrize("queue_class", ["FifoQueue", "PriorityQueue"])
 def test_fast_queues_follow_simpy_through_capacity_cuts_and_rises(queue_class: str) -> None:
     """Capacity cut while everyone is busy, then raised before they finish: the investigators still on
@@ -232,6 +272,23 @@ def test_a_finished_fast_run_leaves_nothing_for_the_garbage_collector() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("engine", ["fast", "simpy"])
+def test_replications_share_no_state(engine: str) -> None:
+    """Replications of one scenario share its rules and county (made once, ``engine.county``), never
+    what a run changes: a replication gives the same output run first or after others. Here
+    replications 1 and 2 end the cover at their first renewal and replication 0 keeps it (staged
+    fraud reads the owners sorted by awareness, and the budget runs out)."""
+    scenario = small_scenario(**{"simulation.horizon_days": 800, "insurance.renewal": "stop",
+                                 "insurance.target_loss_ratio": 3.0, "insurance.budget_yuan": 20_000.0,
+                                 "fraud.staged_per_1000_insured_aware_per_year": 20.0})
+    runner = get_engine(engine)
+    first = runner.run(scenario.model_copy(), 5, 0)  # a fresh object: nothing made for it yet
+    assert first.funds["in_force"].all()
+    for replication in (1, 2):
+        assert not runner.run(scenario, 5, replication).funds["in_force"].all()
+    assert differences(runner.run(scenario, 5, 0), first) == []
 
 
 def test_a_county_without_asset_classes_runs_on_both_engines() -> None:

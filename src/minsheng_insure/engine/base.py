@@ -15,6 +15,7 @@ refused since the last review, and hands it new cases and claims.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,9 +55,9 @@ class InvestigationQueue(Protocol):
     """Registered cases waiting for investigators (侦查), going cold if not started in time."""
 
     capacity: int
-    end_day: list[float]
+    end_day: Sequence[float]
     """Per case id: the day its investigation ends (NaN until it has started)."""
-    cold_day: list[float]
+    cold_day: Sequence[float]
     """Per case id: the day it went cold (NaN until it is found gone cold)."""
 
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,

@@ -8,31 +8,41 @@ cold since the monthly review last asked.
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
+
+_NAN = array("d", [float("nan")])
 
 
 class Casebook:
-    """The per-case lists of an investigation queue (``engine.base.InvestigationQueue``)."""
+    """The per-case lists of an investigation queue (``engine.base.InvestigationQueue``).
+
+    The lists are ``array.array("d")``: floats stored side by side, not a Python float object per
+    element, so a year's cases take an eighth of the memory (they stay in the processor's cache)
+    and a month's cases are copied in and out as blocks of memory. Reading an element gives a
+    Python float, as a list would.
+    """
 
     def __init__(self, investigators: int, stop_day: float) -> None:
         self.capacity = investigators
         self.stop_day = stop_day
-        self._effort: list[float] = []
-        self._deadline: list[float] = []
-        self._priority: list[float] = []
-        self.start_day: list[float] = []
-        self.end_day: list[float] = []
-        self.cold_day: list[float] = []
+        self._effort = array("d")
+        self._deadline = array("d")
+        self._priority = array("d")
+        self.start_day = array("d")
+        self.end_day = array("d")
+        self.cold_day = array("d")
         self._cold: list[int] = []
 
     def _enter(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> range:
         """Open the records of newly submitted cases; returns their queue ids."""
         first = len(self._effort)
-        self._effort += effort_days.tolist()
-        self._deadline += (arrival_day + patience_days).tolist()
-        self._priority += priority.tolist()
-        nan = [float("nan")] * arrival_day.size
+        for days, values in ((self._effort, effort_days), (self._deadline, arrival_day + patience_days),
+                             (self._priority, priority)):
+            days.frombytes(np.asarray(values, dtype=np.float64).tobytes())
+        nan = _NAN * arrival_day.size
         self.start_day += nan
         self.end_day += nan
         self.cold_day += nan
@@ -40,10 +50,7 @@ class Casebook:
 
     def _recorded_days(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per case, the day its investigation started and ended and the day it went cold (NaN: never)."""
-        # fromiter with a count costs about half what np.array does for a list of floats.
-        start, end, cold = (np.fromiter(days, float, len(days)) for days in (self.start_day, self.end_day,
-                                                                             self.cold_day))
-        return start, end, cold
+        return np.array(self.start_day), np.array(self.end_day), np.array(self.cold_day)
 
     def take_cold(self) -> np.ndarray:
         taken, self._cold = self._cold, []

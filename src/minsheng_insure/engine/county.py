@@ -23,7 +23,9 @@ from it, keep to the horizon's months: the follow-up only finishes the horizon's
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,7 +38,8 @@ from minsheng_insure.model.codebook import BELOW_DEDUCTIBLE, FUND_SCHEMES, FUNDS
 from minsheng_insure.model.costs import county_resources, month_resources
 from minsheng_insure.model.feedback import FeedbackController
 from minsheng_insure.model.incidents import IncidentProcess, Incidents
-from minsheng_insure.model.insurance import FundLedger, policy_year_end, policy_year_of, screen_claims
+from minsheng_insure.model.insurance import Contract, FundLedger, policy_year_end, policy_year_of, screen_claims
+from minsheng_insure.model.population import Population
 from minsheng_insure.model.recovery import draw_recoveries
 from minsheng_insure.model.samaritan import draw_injuries
 from minsheng_insure.scenario.schema import Scenario
@@ -61,17 +64,17 @@ class CountyRun:
         """The day the clock starts: day 0 less the warm-up."""
         self.rng = stage_rngs(seed, replication)
         self.incident_rngs = crime_type_rngs(seed, replication, len(s.crime_types))
-        self.population = county_population(seed, s.county)
-        self.rules = CaseRules(s, self.population, self.stop)
-        self.resources = county_resources(self.population)
+        county = _county_rules(s, seed, self.stop)
+        self.population, self.rules, self.incidents, self.resources = county.population, county.rules, \
+            county.incidents, county.resources
         self.feedback = FeedbackController(s, self.population.village_township)
-        self.incidents = IncidentProcess(self.population, s.crime_types)
         self.types = len(s.crime_types)
         self.queue = clock.investigation_queue(s.investigation.investigators, self.stop)
         self.base_investigators = s.investigation.investigators
         """Investigators at the last review, before campaigns."""
         ins = s.insurance
-        self.contract = self.rules.contract
+        self.contract = Contract(ins)
+        """The scheme's terms year by year, as this run's renewals set them."""
         self.policy_years = _policy_years_in_run(ins.start_day, ins.policy_year_start_day, self.horizon)
         """The policy years that overlap the horizon."""
         household_limit, contract = self.rules.cover["per_household_annual_limit_yuan"], self.contract
@@ -171,8 +174,8 @@ class CountyRun:
         township = self.population.village_township[village]
         group = case_type * s.county.townships + township
         backlog_case = np.concatenate([self.cold_backlog[0], queued_case[np.sort(cold)]])
-        backlog_day = np.concatenate([self.cold_backlog[1], np.asarray(queue.cold_day)[np.sort(cold)]])
-        arrest_day = np.asarray(queue.end_day)[arrests]
+        backlog_day = np.concatenate([self.cold_backlog[1], np.array(queue.cold_day)[np.sort(cold)]])
+        arrest_day = np.array(queue.end_day)[arrests]
         arrest_case = queued_case[arrests]
         chosen, day = clear_series(series_means(s.campaigns, s.crime_type_names, arrest_day, case_type[arrest_case]),
                                    arrest_day, group[arrest_case], backlog_day, group[backlog_case],
@@ -199,10 +202,11 @@ class CountyRun:
         scale = state.rate_scale * campaign_rate_scale(s.campaigns, s.crime_type_names, start, end)
         inc = self.incidents.draw(month, start, end, self.incident_rngs, scale)
         village = self.population.village_of(inc.household)
-        outcomes = self.rules.outcomes(inc, village, state, self.feedback.payment_belief(), self.rng)
+        outcomes = self.rules.outcomes(inc, village, state, self.feedback.payment_belief(), self.contract, self.rng)
         self._submit(inc, village, outcomes)
         if s.fraud.staged_per_1000_insured_aware_per_year > 0:
-            staged, staged_outcomes = self.rules.staged_reports(start, end, state, self.types, self.rng["fraud"])
+            staged, staged_outcomes = self.rules.staged_reports(start, end, state, self.contract, self.types,
+                                                                self.rng["fraud"])
             self._submit(staged, self.population.village_of(staged.household), staged_outcomes)
         ct = inc.crime_type
         month_counts.incidents += np.bincount(ct, minlength=self.types)[: self.types]
@@ -233,7 +237,7 @@ class CountyRun:
         amount = np.where(filed, o.claim_yuan, 0.0)
         denial = screen_claims(s.insurance, filed, o.report_delay, o.registered, amount, o.detected)
         decision_day = report_day + s.insurance.processing_delay_days.sample(self.rng["insurance"], n)
-        go = filed & (denial == 0)
+        go = np.flatnonzero(filed & (denial == 0))  # indices: six arrays are read at them
         # A claim refused at screening (late, unregistered, caught as fraud) is news in the village;
         # one under the deductible is not: the victim expected nothing.
         self.feedback.month.refused_villages += np.bincount(
@@ -285,10 +289,11 @@ class CountyRun:
         start, end, cold = self.queue.outcomes()
         in_queue = cols.pop("queue_id")
         queued = in_queue >= 0
-        cols["investigation_start_day"] = _scatter(n, queued, start[in_queue[queued]])
-        cols["cold_day"] = _scatter(n, queued, cold[in_queue[queued]])
+        queue_id = in_queue[queued]
+        cols["investigation_start_day"] = _scatter(n, queued, start[queue_id])
+        cols["cold_day"] = _scatter(n, queued, cold[queue_id])
         cols["went_cold"] = ~np.isnan(cols["cold_day"])
-        finished = _scatter(n, queued, end[in_queue[queued]])
+        finished = _scatter(n, queued, end[queue_id])
         in_act = cols["caught_in_act"]
         series_case = np.concatenate([case for case, _ in self.cleared_in_series] or [np.zeros(0, dtype=np.int64)])
         in_series = np.zeros(n, dtype=bool)
@@ -353,6 +358,39 @@ class CountyRun:
                    for name, (dtype, _) in FUNDS_COLUMNS.items() if name != "replication"}
         columns["replication"] = np.full(len(rows), self.replication, dtype=np.int64)
         return columns
+
+
+@dataclass(frozen=True, eq=False)
+class _CountyRules:
+    """What a run of ``scenario`` from ``seed`` reads and never changes: the county, its case rules
+    and incident process, and its police resources."""
+
+    scenario: Scenario
+    seed: int
+    stop: float
+    population: Population
+    rules: CaseRules
+    incidents: IncidentProcess
+    resources: tuple[float, float]
+
+
+_RECENT_RULES: deque[_CountyRules] = deque(maxlen=4)
+"""The last few ``_county_rules``, newest last, for the replications that follow (as the county cache)."""
+
+
+def _county_rules(scenario: Scenario, seed: int, stop: float) -> _CountyRules:
+    """The run-independent rules of ``scenario`` from ``seed``, made once for the replications that
+    share both: scenarios are frozen and the county read-only, so the same objects give the same
+    rules (a fraud scenario's owners sorted by awareness once cost 110 ms a replication)."""
+    for made in reversed(_RECENT_RULES):
+        # By identity: a frozen scenario cannot change, and holding it keeps its id from being reused.
+        if made.scenario is scenario and made.seed == seed and made.stop == stop:
+            return made
+    population = county_population(seed, scenario.county)
+    made = _CountyRules(scenario, seed, stop, population, CaseRules(scenario, population, stop),
+                        IncidentProcess(population, scenario.crime_types), county_resources(population))
+    _RECENT_RULES.append(made)
+    return made
 
 
 def _arrests(finished: np.ndarray, queued_clears: np.ndarray) -> np.ndarray:

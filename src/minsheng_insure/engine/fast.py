@@ -23,6 +23,7 @@ leaves the rest, because a capacity change at the next monthly review may still 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, bisect_right
 from collections import deque
 
 import numpy as np
@@ -61,15 +62,22 @@ class _Queue(Casebook):
     def submit(self, arrival_day: np.ndarray, effort_days: np.ndarray, patience_days: np.ndarray,
                priority: np.ndarray) -> np.ndarray:
         entered = self._enter(arrival_day, effort_days, patience_days, priority)
-        ids = np.arange(entered.start, entered.stop)
-        # Cases of earlier months may still be due after this month's; ordered by day, then case id,
-        # as simpy orders them: a stable sort does it, the earlier cases having the smaller ids.
-        day = np.concatenate([self._arrival[self._next:], arrival_day])
-        case = np.concatenate([np.asarray(self._pending[self._next:], dtype=np.int64), ids])
-        order = np.argsort(day, kind="stable")
-        self._arrival, self._pending = day[order].tolist(), case[order].tolist()
+        days, cases = arrival_day.tolist(), list(entered)
+        # The cases still pending, in arrival order, merged with the new ones by day, then case id, as
+        # simpy orders them (earlier cases have the smaller ids, so they go first on the same day).
+        # Those due no later than the first new case go first; the few due later (reports still to
+        # come) are inserted one by one, a binary search each.
+        old_days, old_cases = self._arrival[self._next:], self._pending[self._next:]
+        first = bisect_right(old_days, days[0]) if days else len(old_days)
+        at = 0
+        for day, case in zip(old_days[first:], old_cases[first:], strict=True):
+            at = bisect_left(days, day, at)
+            days.insert(at, day)
+            cases.insert(at, case)
+            at += 1
+        self._arrival, self._pending = old_days[:first] + days, old_cases[:first] + cases
         self._next = 0
-        return ids
+        return np.arange(entered.start, entered.stop)
 
     def plan_capacity(self, changes: list[tuple[float, int]]) -> None:
         self._changes.extend(changes)
@@ -246,16 +254,19 @@ class ArrayClaimsDesk:
     def advance(self, until: float) -> None:
         if not self._pending:
             return
-        case, day, year, household, asset, amount = (np.concatenate(c) for c in zip(*self._pending, strict=True))
+        claims = self._pending[0] if len(self._pending) == 1 else tuple(
+            np.concatenate(c) for c in zip(*self._pending, strict=True))
+        day = claims[1]
         due = day < until
         # Claims filed earlier come first on the same day, as simpy's event ids order them.
-        order = np.flatnonzero(due)[np.argsort(day[due], kind="stable")]
+        order = np.flatnonzero(due)
+        order = order[np.argsort(day[order], kind="stable")]
         if order.size:
-            paid, refused = self.ledger.decide(case[order], day[order], year[order], household[order],
-                                               asset[order], amount[order])
+            paid, refused = self.ledger.decide(*(c[order] for c in claims))
             self._paid.append(paid)
             self._refused.append(refused)
-        self._pending = [tuple(c[~due] for c in (case, day, year, household, asset, amount))] if (~due).any() else []
+        waiting = np.flatnonzero(~due)
+        self._pending = [tuple(c[waiting] for c in claims)] if waiting.size else []
 
     def take_decided(self) -> tuple[np.ndarray, np.ndarray]:
         paid, refused = (np.concatenate(part) if part else np.empty(0, dtype=np.int64)

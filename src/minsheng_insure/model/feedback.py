@@ -109,9 +109,10 @@ class FeedbackController:
             state.awareness = grow_awareness(s.awareness, s.insurance.awareness_share, state.awareness,
                                              max(self.last_review, s.insurance.start_day), now)
         if self._incidents:
-            observed = _window_rate(self._cleared, self._incidents, s.deterrence.window_months)
-            reference = s.deterrence.reference_cleared_per_incident
-            state.rate_scale = deterrence_scale(s.deterrence, np.where(np.isnan(observed), reference, observed))
+            if s.deterrence.elasticity != 0:  # else every rate stays at its base, whatever the history
+                observed = _window_rate(self._cleared, self._incidents, s.deterrence.window_months)
+                reference = s.deterrence.reference_cleared_per_incident
+                state.rate_scale = deterrence_scale(s.deterrence, np.where(np.isnan(observed), reference, observed))
             months = s.accountability.window_months
             registered = sum(self._county_registered[-months:])
             rate = sum(self._county_cleared[-months:]) / registered if registered > 0 else np.nan

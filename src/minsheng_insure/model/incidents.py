@@ -81,9 +81,11 @@ class IncidentProcess:
         self.types = list(crime_types.values())
         self.asset = np.array([NO_ASSET if ct.asset is None else population.asset_index(ct.asset)
                                for ct in self.types], dtype=np.int64)
-        # Households exposed to each type: the owners of its asset, or everyone (None: no lookup needed).
-        self.exposed = [None if a == NO_ASSET else population.owners[a] for a in self.asset.tolist()]
-        self.exposed_count = np.array([population.households if e is None else e.size for e in self.exposed])
+        # Households exposed to each type: the owners of its asset, or everyone (the last block of
+        # ``population.exposed``).
+        block = np.where(self.asset == NO_ASSET, len(population.asset_names), self.asset)
+        self.exposed_start = population.exposed_start[block]
+        self.exposed_count = population.exposed_start[block + 1] - self.exposed_start
         self.per_year = (np.array([ct.rate_per_1000_households_per_year for ct in self.types]) / 1000
                          * self.exposed_count)
         """Expected incidents per year of each type before seasonality and rate scales."""
@@ -94,9 +96,8 @@ class IncidentProcess:
         """The types' codes, repeated by their counts for a month's incidents."""
         self._first_half = np.tile([True, False], len(self.types))
         """Per type, its victims' uniforms (the first half of its draws) and then its days'."""
-        self._values = population.asset_value_yuan.reshape(-1)
-        self._value_row = np.maximum(self.asset, 0) * population.households
-        """Asset values by ``row + household`` (a view, not a copy), and each type's row."""
+        self._value_asset = np.maximum(self.asset, 0)
+        """Each type's asset code, whose value bounds its losses (0 for a type without one: read, then ignored)."""
 
     def draw(self, month: int, start_day: float, end_day: float, rngs: list[np.random.Generator],
              rate_scale: np.ndarray | None = None) -> Incidents:
@@ -123,16 +124,13 @@ class IncidentProcess:
         # u * size rounding up to size); Generator.integers costs several times more for the few dozen
         # draws of a month.
         size = self.exposed_count[crime_type]
-        household = np.minimum((uniform[victim] * size).astype(np.int64), size - 1)
-        first = 0
-        for exposed, count in zip(self.exposed, counts, strict=True):
-            if exposed is not None:  # the k-th exposed household, from the k drawn
-                household[first:first + count] = exposed[household[first:first + count]]
-            first += count
+        # The k-th household exposed to the type, from the k drawn.
+        exposed = np.minimum((uniform[victim] * size).astype(np.int64), size - 1) + self.exposed_start[crime_type]
+        household = self.population.exposed[exposed].astype(np.int64)
         loss = np.concatenate(losses, dtype=float)
-        if self._values.size:  # a county without asset classes has no value to bound a loss by
+        if self.population.asset_names:  # a county without asset classes has no value to bound a loss by
             # A loss is bounded by the value of the asset hit (a type without one reads a value it ignores).
-            value = self._values[self._value_row[crime_type] + household]
+            value = self.population.asset_values_of(household, self._value_asset[crime_type])
             loss = np.where(asset != NO_ASSET, np.minimum(loss, value), loss)
         day = start_day + uniform[~victim] * (end_day - start_day)
         order = np.argsort(day, kind="stable")

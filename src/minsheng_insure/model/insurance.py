@@ -27,6 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Literal
 
 import numpy as np
@@ -367,7 +368,7 @@ class FundLedger:
         """
         n = day.size
         drawn = self._drawn
-        drawn_before = np.fromiter((drawn.get(key, 0.0) for key in keys), float, n)
+        drawn_before = np.fromiter(map(drawn.get, keys, repeat(0.0)), float, n)
         years = list(dict.fromkeys(year.tolist()))
         if len(years) == 1:  # a month's claims mostly fall in one policy year
             limit = np.asarray(self._limit(years[0]))[asset]
