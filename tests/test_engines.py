@@ -4,6 +4,9 @@ and the budget figures come from the funds the claims desks recorded."""
 from __future__ import annotations
 
 import gc
+import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +16,7 @@ from hypothesis import strategies as st
 
 from minsheng_insure import load_scenario, simulate
 from minsheng_insure.engine import ReplicationOutput, get_engine
+from minsheng_insure.engine.county import _county_rules
 from minsheng_insure.engine.fast import FifoQueue, PriorityQueue
 from minsheng_insure.model.codebook import FUNDS_COLUMNS
 from minsheng_insure.scenario.schema import Scenario
@@ -289,6 +293,38 @@ def test_replications_share_no_state(engine: str) -> None:
     for replication in (1, 2):
         assert not runner.run(scenario, 5, replication).funds["in_force"].all()
     assert differences(runner.run(scenario, 5, 0), first) == []
+    # Another seed is another county, even for the same scenario object.
+    assert differences(runner.run(scenario, 6, 0), runner.run(scenario.model_copy(), 6, 0)) == []
+
+
+def test_rules_made_once_are_looked_up_safely_from_threads() -> None:
+    """Replications may run on threads (a Dask worker's): looking up the rules made once for a
+    scenario while another thread adds some must not fail (it raised "deque mutated during
+    iteration" before the lookup read a copy)."""
+    scenarios = [small_scenario(**{"county.households": 50 + i}) for i in range(8)]
+    errors: list[BaseException] = []
+    stop = time.monotonic() + 2.0
+
+    def look_up(first: int) -> None:
+        i = first
+        while time.monotonic() < stop and not errors:
+            try:
+                _county_rules(scenarios[i % len(scenarios)], 1, 365.0)
+            except RuntimeError as error:
+                errors.append(error)
+            i += 3
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=look_up, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
 
 
 def test_a_county_without_asset_classes_runs_on_both_engines() -> None:

@@ -18,10 +18,10 @@ _NAN = array("d", [float("nan")])
 class Casebook:
     """The per-case lists of an investigation queue (``engine.base.InvestigationQueue``).
 
-    The lists are ``array.array("d")``: floats stored side by side, not a Python float object per
-    element, so a year's cases take an eighth of the memory (they stay in the processor's cache)
-    and a month's cases are copied in and out as blocks of memory. Reading an element gives a
-    Python float, as a list would.
+    The lists are ``array.array("d")``: 8-byte floats side by side, where a list holds a pointer
+    per element to a 24-byte float object elsewhere, so a year's cases take a quarter of the
+    memory, in one block (they stay in the processor's cache), and a month's cases are copied in
+    and out as blocks of memory. Reading an element gives a Python float, as a list would.
     """
 
     def __init__(self, investigators: int, stop_day: float) -> None:
@@ -39,9 +39,9 @@ class Casebook:
                priority: np.ndarray) -> range:
         """Open the records of newly submitted cases; returns their queue ids."""
         first = len(self._effort)
-        for days, values in ((self._effort, effort_days), (self._deadline, arrival_day + patience_days),
-                             (self._priority, priority)):
-            days.frombytes(np.asarray(values, dtype=np.float64).tobytes())
+        for column, values in ((self._effort, effort_days), (self._deadline, arrival_day + patience_days),
+                               (self._priority, priority)):
+            column.frombytes(np.asarray(values, dtype=np.float64).tobytes())
         nan = _NAN * arrival_day.size
         self.start_day += nan
         self.end_day += nan

@@ -1,7 +1,7 @@
 """Stage 1, the population (户籍/村): townships, villages and households with their assets.
 
 Households are rows of numpy arrays, never Python objects: a county of 340,000 households with
-seven asset classes is about 25 megabytes.
+seven asset classes is about 32 megabytes.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class PopulationParams(Params):
 
 
 CACHE_LINE_BYTES = 64
+"""The unit in which the processor fetches memory; ``Population.records`` rows are whole numbers of it."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,11 @@ class Population:
     """bool, shape (assets, households)."""
     records: np.ndarray
     """Per household, one row of float64: its awareness threshold, then the value of each asset class
-    (yuan; drawn as float32). A month's incidents read both for each victim, at random rows of a
-    county-sized table: kept side by side, on rows aligned to the processor's cache lines, they cost
-    one fetch from memory per victim instead of one per array (``household_records``)."""
+    (yuan; drawn as float32), padded to 8 floats (16 above 7 classes). A month's incidents read both
+    for each victim, at random rows of a county-sized table: kept side by side, on rows aligned to
+    the processor's cache lines, they cost one fetch from memory per victim instead of one per array
+    (``household_records``). Twice the memory of float32 values and a separate threshold array, for
+    that."""
     village_camera_coverage: np.ndarray
     village_auxiliary_officer: np.ndarray
     exposed: np.ndarray
