@@ -309,7 +309,7 @@ def test_rules_made_once_are_looked_up_safely_from_threads() -> None:
         i = first
         while time.monotonic() < stop and not errors:
             try:
-                _county_rules(scenarios[i % len(scenarios)], 1, 365.0)
+                _county_rules(scenarios[i % len(scenarios)], 1)
             except RuntimeError as error:
                 errors.append(error)
             i += 3

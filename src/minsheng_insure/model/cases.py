@@ -110,11 +110,6 @@ class CaseRules:
         self.effort = [s.investigation.effort_days[name] for name in s.crime_types]
         self.effort_means = _exponential_means(self.effort)
         self.covered_assets = [i for i in range(len(population.asset_names)) if self.cover["covered"][i]]
-        if s.fraud.staged_per_1000_insured_aware_per_year > 0:
-            # Owners of each covered asset sorted by awareness threshold: the aware ones are always a prefix.
-            self.owners_by_threshold, self.owner_thresholds = {}, {}
-            for a in self.covered_assets:
-                self.owners_by_threshold[a], self.owner_thresholds[a] = population.owners_by_awareness(a)
 
     def _by_type(self, table: dict[str, float]) -> np.ndarray:
         return np.array([table[name] for name in self.scenario.crime_types], dtype=float)
@@ -181,11 +176,13 @@ class CaseRules:
         """False reports of staged losses in ``[start, end)`` by aware owners of covered assets (model.fraud)."""
         s, pop = self.scenario, self.population
         params = s.fraud
-        aware_counts = np.array([np.searchsorted(self.owner_thresholds[a], state.awareness)
-                                 if start >= s.insurance.start_day else 0 for a in self.covered_assets])
+        # Each covered asset's owners in order of awareness threshold: the aware ones are a prefix.
+        owners = [pop.owners_by_awareness(a) for a in self.covered_assets]
+        aware_counts = np.array([np.searchsorted(thresholds, state.awareness) if start >= s.insurance.start_day
+                                 else 0 for _, thresholds in owners])
         counts = draw_staged_counts(params, aware_counts, end - start, rng)
-        households = np.concatenate([self.owners_by_threshold[a][rng.integers(0, max(k, 1), c)]
-                                     for a, k, c in zip(self.covered_assets, aware_counts, counts, strict=True)]
+        households = np.concatenate([ordered[rng.integers(0, max(k, 1), c)]
+                                     for (ordered, _), k, c in zip(owners, aware_counts, counts, strict=True)]
                                     ) if counts.sum() else np.empty(0, dtype=np.int64)
         asset = np.repeat(np.array(self.covered_assets, dtype=np.int64), counts)
         n = households.size

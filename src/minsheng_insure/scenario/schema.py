@@ -55,6 +55,11 @@ class SimulationParams(Params):
                          "by event. 0 starts the run empty, and its first periods counted by event are "
                          "incomplete.")
 
+    @property
+    def stop_day(self) -> float:
+        """The day the clock stops: the horizon plus the follow-up."""
+        return self.horizon_days + self.follow_up_days
+
 
 class ReportedFigure(Params):
     """A change the county or the press reported for the scheme, shown beside the simulated one
